@@ -1,0 +1,128 @@
+"""Reading Open Data Contract Standard (v3) files into the columns a product exposes.
+
+The contract is the only schema language of the mesh: Glue columns, classification and
+SLA come from here. The file is checked against ODCS's own JSON Schema (shipped with
+`open-data-contract-standard`) and parsed with its pydantic model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from jsonschema import Draft201909Validator
+from open_data_contract_standard.model import OpenDataContractStandard, SchemaObject, SchemaProperty
+from pydantic import ValidationError
+
+from .errors import BlueprintError, Finding
+from .models import CLASSIFICATION_ORDER
+from .spec import Column, ContractSpec
+from .yaml_source import PathPart, SourceDocument, format_path, read_yaml
+
+LOGICAL_TO_GLUE = {
+    "string": "string",
+    "integer": "bigint",
+    "number": "double",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+    "time": "string",
+}
+GLUE_PRIMITIVE = re.compile(
+    r"^(string|boolean|tinyint|smallint|int|bigint|float|double|date|timestamp|binary|"
+    r"decimal\(\d{1,2},\s*\d{1,2}\)|varchar\(\d+\)|char\(\d+\))$"
+)
+
+
+@cache
+def _validator() -> Draft201909Validator:
+    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
+    return Draft201909Validator(json.loads(text))
+
+
+def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> str:
+    physical = (prop.physicalType or "").strip().lower()
+    if physical and GLUE_PRIMITIVE.match(physical):
+        return physical.replace(" ", "")
+    logical = (prop.logicalType or "").strip().lower()
+    if logical in LOGICAL_TO_GLUE:
+        return LOGICAL_TO_GLUE[logical]
+    if logical == "array" and prop.items is not None:
+        return f"array<{_glue_type(prop.items, (*where, 'items'), findings, doc)}>"
+    if logical == "object" and prop.properties:
+        fields = [
+            f"{child.name}:{_glue_type(child, (*where, 'properties', i), findings, doc)}"
+            for i, child in enumerate(prop.properties)
+        ]
+        return f"struct<{','.join(fields)}>"
+    findings.append(
+        Finding(
+            doc.file,
+            doc.index.line_of(where),
+            format_path(where),
+            f"cannot derive a column type from logicalType={prop.logicalType!r} physicalType={prop.physicalType!r}",
+            f"use a logicalType among {sorted(LOGICAL_TO_GLUE) + ['array', 'object']} or a Glue physicalType",
+        )
+    )
+    return "string"
+
+
+def _pick_schema(model: OpenDataContractStandard, product: str, doc: SourceDocument, findings: list[Finding]) -> tuple[int, SchemaObject] | None:
+    objects = model.schema_ or []
+    if not objects:
+        findings.append(Finding(doc.file, 1, "schema", "the contract defines no schema object", "add `schema:` with one object and its properties"))
+        return None
+    named = [(i, o) for i, o in enumerate(objects) if o.name == product]
+    if named:
+        return named[0]
+    if len(objects) == 1:
+        return 0, objects[0]
+    findings.append(
+        Finding(doc.file, doc.index.line_of(("schema",)), "schema",
+                f"several schema objects and none is named {product!r}", f"name the product's object {product!r}")
+    )
+    return None
+
+
+def load_contract(file: Path, product: str) -> ContractSpec:
+    """Load and check a product's contract; every problem is reported with its line."""
+    doc = read_yaml(file)
+    findings: list[Finding] = []
+    if not isinstance(doc.data, dict):
+        raise BlueprintError([Finding(file, 1, "", "an ODCS contract must be a mapping", "start from the template in contracts/")])
+    for error in _validator().iter_errors(doc.data):
+        where = tuple(error.absolute_path)
+        findings.append(Finding(file, doc.index.line_of(where), format_path(where), error.message, "see the ODCS v3 reference"))
+    api = str(doc.data.get("apiVersion", ""))
+    if api and not api.startswith("v3."):
+        findings.append(Finding(file, doc.index.line_of(("apiVersion",)), "apiVersion", f"{api} is not ODCS v3", "use apiVersion: v3.0.2 or later"))
+    if findings:
+        raise BlueprintError(findings)
+    try:
+        model = OpenDataContractStandard.model_validate(doc.data)
+    except ValidationError as exc:
+        raise BlueprintError(
+            [Finding(file, doc.index.line_of(tuple(e["loc"])), format_path(tuple(e["loc"])), e["msg"], "see the ODCS v3 reference") for e in exc.errors()]
+        ) from None
+    picked = _pick_schema(model, product, doc, findings)
+    columns: list[Column] = []
+    if picked is not None:
+        index, obj = picked
+        if not obj.properties:
+            findings.append(Finding(file, doc.index.line_of(("schema", index)), format_path(("schema", index)), "the schema object has no properties", "list the product's columns under `properties:`"))
+        for i, prop in enumerate(obj.properties or []):
+            where: tuple[PathPart, ...] = ("schema", index, "properties", i)
+            if prop.classification is not None and prop.classification not in CLASSIFICATION_ORDER:
+                findings.append(Finding(file, doc.index.line_of((*where, "classification")), format_path((*where, "classification")),
+                                        f"unknown classification {prop.classification!r}", f"use one of {', '.join(CLASSIFICATION_ORDER)}"))
+            if not prop.name:
+                findings.append(Finding(file, doc.index.line_of(where), format_path(where), "a property needs a name", "add `name:`"))
+                continue
+            columns.append(Column(prop.physicalName or prop.name, _glue_type(prop, where, findings, doc), prop.description or "", prop.classification, bool(prop.required), doc.index.line_of((*where, "classification"))))
+    if findings:
+        raise BlueprintError(findings)
+    return ContractSpec(file, model.id or "", model.name or product, model.version or "", model.status or "", tuple(columns))
+

@@ -1,0 +1,186 @@
+"""Load one domain folder into a `DomainSpec`: validate, read contracts, merge the preset.
+
+Loading reads files and never writes. Every problem found in the folder is collected and
+raised together as one `BlueprintError`, so a domain team fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .contracts import load_contract
+from .errors import BlueprintError, Finding
+from .models import DataProduct, DomainDocument, KinesisPort, Preset, S3Port
+from .spec import (
+    ContractSpec,
+    DomainSpec,
+    KinesisPortSpec,
+    LimitDefaultsSpec,
+    PipelineSpec,
+    ProductRef,
+    ProductSpec,
+    QuotaSpec,
+    S3PortSpec,
+    SlaSpec,
+    classification_rank,
+)
+from .yaml_source import LineIndex, SourceDocument, format_path, read_yaml
+
+DOMAIN_FILE = "domain.yaml"
+SCHEMA_HINTS = {
+    "extra_forbidden": "remove it or check its spelling (`dmesh schema` lists the fields)",
+    "missing": "add this required field",
+    "string_pattern_mismatch": "",
+    "literal_error": "",
+}
+
+
+def _pydantic_findings(exc: ValidationError, doc: SourceDocument) -> list[Finding]:
+    findings = []
+    for error in exc.errors():
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in ("s3", "kinesis")))
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown field"
+        hint = SCHEMA_HINTS.get(error["type"], "see `dmesh schema` for the expected type")
+        if error["type"] == "string_pattern_mismatch":
+            hint = "lowercase letters, digits and '-', starting with a letter" if "a-z" in str(error.get("ctx", {}).get("pattern", "")) else "fix the value's format"
+        findings.append(Finding(doc.file, doc.index.line_of(loc), format_path(loc), message, hint))
+    return findings
+
+
+def _resolve_product(doc: DataProduct, preset: Preset, contract: ContractSpec, line: int) -> ProductSpec:
+    defaults = preset.product
+    ports = doc.output_ports if doc.output_ports is not None else defaults.output_ports
+    s3 = next((p for p in ports if isinstance(p, S3Port)), None)
+    kinesis = next((p for p in ports if isinstance(p, KinesisPort)), None)
+    pipeline = None
+    if doc.pipeline is not None:
+        pipeline = PipelineSpec(
+            image=doc.pipeline.image,
+            schedule=doc.pipeline.schedule or defaults.pipeline.schedule,
+            cpu=doc.pipeline.cpu or defaults.pipeline.cpu,
+            memory=doc.pipeline.memory or defaults.pipeline.memory,
+        )
+    sla = doc.sla or defaults.sla
+    return ProductSpec(
+        name=doc.name,
+        description=doc.description,
+        classification=doc.classification,
+        contract=contract,
+        s3=S3PortSpec(s3.format or defaults.s3_format) if s3 else None,
+        kinesis=KinesisPortSpec(kinesis.retention_hours or defaults.kinesis_retention_hours) if kinesis else None,
+        retention_days=doc.retention_days or defaults.retention_days,
+        inputs=tuple(ProductRef.parse(i) for i in doc.inputs),
+        grants=tuple(g.domain for g in doc.grants),
+        pipeline=pipeline,
+        sla=SlaSpec(sla.freshness_hours or defaults.sla.freshness_hours, sla.availability or defaults.sla.availability),
+        line=line,
+    )
+
+
+def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path) -> tuple[list[Finding], dict[int, ContractSpec]]:
+    findings: list[Finding] = []
+    contracts: dict[int, ContractSpec] = {}
+    seen: dict[str, int] = {}
+    for i, product in enumerate(doc.spec.data_products):
+        base = ("spec", "dataProducts", i)
+        if product.name in seen:
+            findings.append(Finding(source.file, source.index.line_of((*base, "name")), format_path((*base, "name")),
+                                    f"duplicate data product name {product.name!r}", f"already used by spec.dataProducts[{seen[product.name]}]"))
+        seen.setdefault(product.name, i)
+        ports = [p.type for p in product.output_ports or []]
+        for kind in {k for k in ports if ports.count(k) > 1}:
+            findings.append(Finding(source.file, source.index.line_of((*base, "outputPorts")), format_path((*base, "outputPorts")),
+                                    f"more than one {kind} port", "declare each port type once per product"))
+        if product.output_ports == []:
+            findings.append(Finding(source.file, source.index.line_of((*base, "outputPorts")), format_path((*base, "outputPorts")),
+                                    "a product needs at least one output port", "add {type: s3} or {type: kinesis}, or drop the key to use the preset's ports"))
+        grants = [g.domain for g in product.grants]
+        for j, grant in enumerate(grants):
+            if grant == doc.metadata.name:
+                findings.append(Finding(source.file, source.index.line_of((*base, "grants", j)), format_path((*base, "grants", j)),
+                                        "a domain cannot grant itself", "the domain's own roles already have access; remove this grant"))
+            elif grants.index(grant) != j:
+                findings.append(Finding(source.file, source.index.line_of((*base, "grants", j)), format_path((*base, "grants", j)),
+                                        f"duplicate grant to {grant!r}", "list each domain once"))
+        contract_file = (folder / product.contract).resolve()
+        if not contract_file.is_relative_to(folder.resolve()):
+            findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
+                                    "the contract must live inside the domain folder", "use a path such as contracts/<product>.odcs.yaml"))
+            continue
+        if not contract_file.is_file():
+            findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
+                                    f"contract file {product.contract} not found", f"create {product.contract} (ODCS v3) or fix the path"))
+            continue
+        try:
+            contract = load_contract(contract_file, product.name)
+        except BlueprintError as exc:
+            findings += exc.findings
+            continue
+        contracts[i] = contract
+        for column in contract.columns:
+            if column.classification and classification_rank(column.classification) > classification_rank(product.classification):
+                findings.append(Finding(source.file, source.index.line_of((*base, "classification")), format_path((*base, "classification")),
+                                        f"product is {product.classification} but its contract's column {column.name!r} is {column.classification} "
+                                        f"({contract.path.name}:{column.line})",
+                                        f"raise the product's classification to {column.classification} or lower the column's"))
+    return findings, contracts
+
+
+def _lines(index: LineIndex) -> dict[str, int]:
+    return {format_path(path): line for path, line in index.lines.items()}
+
+
+def load_domain(folder: Path, presets: dict[str, Preset]) -> DomainSpec:
+    """Validate the domain folder and return its resolved spec, or raise with every finding."""
+    folder = Path(folder)
+    source = read_yaml(folder / DOMAIN_FILE)
+    if not isinstance(source.data, dict):
+        raise BlueprintError([Finding(source.file, 1, "", "domain.yaml must be a mapping with apiVersion, kind, metadata and spec",
+                                      "start from `dmesh init` or an example in domain_stacks/")])
+    try:
+        doc = DomainDocument.model_validate(source.data)
+    except ValidationError as exc:
+        raise BlueprintError(_pydantic_findings(exc, source)) from None
+    findings: list[Finding] = []
+    if doc.metadata.name != folder.resolve().name:
+        findings.append(Finding(source.file, source.index.line_of(("metadata", "name")), "metadata.name",
+                                f"domain {doc.metadata.name!r} lives in folder {folder.resolve().name!r}", "name the folder after the domain"))
+    preset = presets.get(doc.spec.blueprint)
+    if preset is None:
+        findings.append(Finding(source.file, source.index.line_of(("spec", "blueprint")), "spec.blueprint",
+                                f"unknown preset {doc.spec.blueprint!r}", f"use one of {', '.join(sorted(presets))}"))
+    product_findings, contracts = _product_checks(doc, source, folder)
+    findings += product_findings
+    if findings or preset is None:
+        raise BlueprintError(findings)
+    quota = doc.spec.compute.quota
+    return DomainSpec(
+        name=doc.metadata.name,
+        owner=doc.metadata.owner,
+        cost_center=doc.metadata.cost_center,
+        description=doc.metadata.description,
+        preset=doc.spec.blueprint,
+        quota=QuotaSpec(quota.cpu or preset.quota.cpu, quota.memory or preset.quota.memory, quota.pods or preset.quota.pods),
+        limit_defaults=LimitDefaultsSpec(**preset.limit_defaults.model_dump()),
+        products=tuple(
+            _resolve_product(p, preset, contracts[i], source.index.line_of(("spec", "dataProducts", i)))
+            for i, p in enumerate(doc.spec.data_products)
+        ),
+        overrides=tuple(sorted(doc.spec.governance.overrides.items())),
+        folder=folder.resolve(),
+        file=source.file.resolve(),
+        lines=_lines(source.index),
+    )
+
+
+def document_json_schema() -> dict[str, Any]:
+    """JSON Schema of domain.yaml for editors (yaml-language-server)."""
+    schema = DomainDocument.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dmesh domain blueprint (domain.yaml)"
+    return schema

@@ -1,0 +1,139 @@
+"""The mesh: every domain under a root, and the rules that need all of them in view.
+
+A grant or an input only makes sense across domains, so these checks run over the whole
+mesh even when one domain folder is validated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BlueprintError, Finding
+from .loader import DOMAIN_FILE, load_domain
+from .models import Preset
+from .presets import load_presets
+from .spec import DomainSpec, ProductRef
+
+
+@dataclass(frozen=True)
+class Mesh:
+    root: Path
+    domains: dict[str, DomainSpec]
+    findings: list[Finding] = field(default_factory=list)
+    broken: frozenset[str] = frozenset()
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings
+
+
+def domain_folders(root: Path) -> list[Path]:
+    """Sub-folders of the mesh root that hold a domain.yaml, in name order."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / DOMAIN_FILE).is_file())
+
+
+def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str]) -> list[Finding]:
+    findings = []
+    for domain in domains.values():
+        for i, product in enumerate(domain.products):
+            for j, ref in enumerate(product.inputs):
+                where = f"spec.dataProducts[{i}].inputs[{j}]"
+                if ref.domain in broken:
+                    continue
+                producer = domains.get(ref.domain)
+                if producer is None:
+                    findings.append(Finding(domain.file, domain.line_of(where), where, f"unknown domain {ref.domain!r}",
+                                            f"known domains: {', '.join(sorted(domains))}"))
+                    continue
+                upstream = producer.product(ref.product)
+                if upstream is None:
+                    findings.append(Finding(domain.file, domain.line_of(where), where, f"domain {ref.domain!r} has no product {ref.product!r}",
+                                            f"its products: {', '.join(p.name for p in producer.products)}"))
+                    continue
+                if ref.domain != domain.name and domain.name not in upstream.grants:
+                    findings.append(Finding(domain.file, domain.line_of(where), where,
+                                            f"{ref} does not grant domain {domain.name!r}",
+                                            f"ask {producer.owner} to add `grants: [{{domain: {domain.name}}}]` to {ref.product}"))
+                    continue
+                if upstream.classification == "restricted" and product.classification != "restricted":
+                    cls_where = f"spec.dataProducts[{i}].classification"
+                    findings.append(Finding(domain.file, domain.line_of(cls_where), cls_where,
+                                            f"reads restricted input {ref} but is classified {product.classification}",
+                                            "a product derived from personal data must be classified restricted"))
+            for j, grantee in enumerate(product.grants):
+                where = f"spec.dataProducts[{i}].grants[{j}].domain"
+                if grantee not in domains and grantee not in broken:
+                    findings.append(Finding(domain.file, domain.line_of(where), where, f"grant to unknown domain {grantee!r}",
+                                            f"known domains: {', '.join(sorted(domains))}"))
+    return findings
+
+
+def _cycle_findings(domains: Mapping[str, DomainSpec]) -> list[Finding]:
+    graph: dict[ProductRef, tuple[ProductRef, ...]] = {
+        ProductRef(d.name, p.name): p.inputs for d in domains.values() for p in d.products
+    }
+    state: dict[ProductRef, int] = {}  # 1 = on the current path, 2 = done
+    findings: list[Finding] = []
+
+    def visit(node: ProductRef, path: list[ProductRef]) -> None:
+        state[node] = 1
+        for upstream in graph.get(node, ()):
+            if upstream not in graph:
+                continue
+            if state.get(upstream) == 1:
+                cycle = path[path.index(upstream):] + [upstream]
+                domain = domains[node.domain]
+                index = next(i for i, p in enumerate(domain.products) if p.name == node.product)
+                where = f"spec.dataProducts[{index}].inputs"
+                findings.append(Finding(domain.file, domain.line_of(where), where,
+                                        "lineage cycle: " + " <- ".join(str(r) for r in reversed(cycle)),
+                                        "a product cannot depend on itself, directly or through other products"))
+            elif state.get(upstream) is None:
+                visit(upstream, [*path, upstream])
+        state[node] = 2
+
+    for node in sorted(graph, key=str):
+        if node not in state:
+            visit(node, [node])
+    return findings
+
+
+def _override_findings(domains: Mapping[str, DomainSpec], rules: Mapping[str, str]) -> list[Finding]:
+    findings = []
+    for domain in domains.values():
+        for rule, level in domain.overrides:
+            where = f"spec.governance.overrides.{rule}"
+            default = rules.get(rule)
+            if default is None:
+                findings.append(Finding(domain.file, domain.line_of(where), where, f"unknown policy rule {rule!r}",
+                                        "`dmesh rules` lists the rules and their levels"))
+            elif default == "mandatory":
+                findings.append(Finding(domain.file, domain.line_of(where), where,
+                                        f"{rule!r} is a mandatory global rule; a domain cannot override it (asked: {level})",
+                                        "only advisory rules can be tuned per domain; talk to the platform team"))
+    return findings
+
+
+def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], broken: frozenset[str] = frozenset()) -> list[Finding]:
+    """Cross-domain findings; `rules` maps each policy rule name to its mesh-wide level."""
+    return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules)
+
+
+def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None) -> Mesh:
+    """Load every domain under `root` and run the mesh checks; collects findings, raises nothing."""
+    presets = presets if presets is not None else load_presets()
+    domains: dict[str, DomainSpec] = {}
+    findings: list[Finding] = []
+    broken: set[str] = set()
+    for folder in domain_folders(root):
+        try:
+            spec = load_domain(folder, presets)
+        except BlueprintError as exc:
+            findings += exc.findings
+            broken.add(folder.name)
+            continue
+        domains[spec.name] = spec
+    findings += check_mesh(domains, rules, frozenset(broken))
+    return Mesh(root, domains, findings, frozenset(broken))

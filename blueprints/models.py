@@ -1,0 +1,150 @@
+"""Pydantic models of the documents domain teams write (`domain.yaml`) and of presets.
+
+These models validate the file as written; defaults a preset supplies stay `None` here
+and are filled in by `blueprints.resolve`. The JSON Schema editors use comes from
+`DomainDocument.model_json_schema()`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+DOMAIN_NAME = r"^[a-z][a-z0-9-]*$"
+PRODUCT_NAME = r"^[a-z][a-z0-9-]*$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
+PRODUCT_REF = r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$"
+K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
+CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
+
+Classification = Literal["public", "internal", "confidential", "restricted"]
+CLASSIFICATION_ORDER: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True, strict=False
+    )
+
+
+class Metadata(Document):
+    name: Annotated[str, Field(pattern=DOMAIN_NAME, min_length=3, max_length=24, description="Domain name; also the folder and Pulumi project name.")]
+    owner: Annotated[str, Field(pattern=EMAIL, description="E-mail of the owning team.")]
+    cost_center: Annotated[str, Field(min_length=1, max_length=64, description="Cost center charged for the domain.")]
+    description: str = ""
+
+
+class Quota(Document):
+    cpu: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
+    memory: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
+    pods: Annotated[int, Field(ge=1, le=10_000)] | None = None
+
+
+class Compute(Document):
+    quota: Quota = Quota()
+
+
+class S3Port(Document):
+    type: Literal["s3"]
+    format: Literal["parquet", "json", "csv"] | None = None
+
+
+class KinesisPort(Document):
+    type: Literal["kinesis"]
+    retention_hours: Annotated[int, Field(ge=24, le=8760)] | None = None
+
+
+OutputPort = Annotated[S3Port | KinesisPort, Field(discriminator="type")]
+
+
+class Grant(Document):
+    domain: Annotated[str, Field(pattern=DOMAIN_NAME, description="Domain whose consumer role may read this product.")]
+
+
+class Pipeline(Document):
+    image: Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
+    schedule: Annotated[str, Field(pattern=CRON)] | None = None
+    cpu: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
+    memory: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
+
+
+class Sla(Document):
+    freshness_hours: Annotated[int, Field(ge=1)] | None = None
+    availability: Annotated[float, Field(gt=0, le=100)] | None = None
+
+
+class DataProduct(Document):
+    name: Annotated[str, Field(pattern=PRODUCT_NAME, min_length=3, max_length=32)]
+    description: str = ""
+    contract: Annotated[str, Field(min_length=1, description="ODCS v3 contract, relative to domain.yaml.")]
+    classification: Classification
+    output_ports: list[OutputPort] | None = None
+    retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    inputs: list[Annotated[str, Field(pattern=PRODUCT_REF)]] = []
+    grants: list[Grant] = []
+    pipeline: Pipeline | None = None
+    sla: Sla | None = None
+
+
+class Governance(Document):
+    overrides: dict[str, Literal["advisory", "disabled", "mandatory"]] = Field(
+        default_factory=dict, description="Enforcement level per advisory policy rule, for this domain only."
+    )
+
+
+class DomainBody(Document):
+    blueprint: Annotated[str, Field(pattern=PRESET_REF, description="Golden-path preset <name>@<major>.")]
+    compute: Compute = Compute()
+    data_products: Annotated[list[DataProduct], Field(min_length=1)]
+    governance: Governance = Governance()
+
+
+class DomainDocument(Document):
+    """The whole `domain.yaml`."""
+
+    api_version: Literal["dmesh/v1"]
+    kind: Literal["Domain"]
+    metadata: Metadata
+    spec: DomainBody
+
+
+class PresetQuota(Document):
+    cpu: str
+    memory: str
+    pods: int
+
+
+class PresetLimitDefaults(Document):
+    cpu: str
+    memory: str
+    cpu_request: str
+    memory_request: str
+
+
+class PresetPipeline(Document):
+    schedule: str
+    cpu: str
+    memory: str
+
+
+class PresetProduct(Document):
+    output_ports: list[OutputPort]
+    retention_days: int
+    s3_format: Literal["parquet", "json", "csv"]
+    kinesis_retention_hours: int
+    pipeline: PresetPipeline
+    sla: Sla
+
+
+class Preset(Document):
+    """A golden-path preset owned by the platform team (`blueprints/presets/<name>@<major>.yaml`)."""
+
+    name: str
+    version: int
+    description: str
+    quota: PresetQuota
+    limit_defaults: PresetLimitDefaults
+    product: PresetProduct

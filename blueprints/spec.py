@@ -1,0 +1,149 @@
+"""The resolved, immutable description of a domain that everything downstream consumes.
+
+Nothing below this layer re-reads YAML: components, governance and tools take a
+`DomainSpec`. Each value carries the line it came from so later checks can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import CLASSIFICATION_ORDER
+
+
+def classification_rank(classification: str) -> int:
+    return CLASSIFICATION_ORDER.index(classification)
+
+
+def highest_classification(values: list[str] | tuple[str, ...]) -> str:
+    return max(values, key=classification_rank) if values else "public"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    glue_type: str
+    description: str = ""
+    classification: str | None = None
+    required: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    path: Path
+    id: str
+    name: str
+    version: str
+    status: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class S3PortSpec:
+    format: str
+    type: str = "s3"
+
+
+@dataclass(frozen=True)
+class KinesisPortSpec:
+    retention_hours: int
+    type: str = "kinesis"
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    image: str
+    schedule: str
+    cpu: str
+    memory: str
+
+
+@dataclass(frozen=True)
+class SlaSpec:
+    freshness_hours: int | None
+    availability: float | None
+
+
+@dataclass(frozen=True)
+class ProductRef:
+    domain: str
+    product: str
+
+    @classmethod
+    def parse(cls, text: str) -> ProductRef:
+        domain, product = text.split(".", 1)
+        return cls(domain, product)
+
+    def __str__(self) -> str:
+        return f"{self.domain}.{self.product}"
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    name: str
+    description: str
+    classification: str
+    contract: ContractSpec
+    s3: S3PortSpec | None
+    kinesis: KinesisPortSpec | None
+    retention_days: int
+    inputs: tuple[ProductRef, ...]
+    grants: tuple[str, ...]
+    pipeline: PipelineSpec | None
+    sla: SlaSpec
+    line: int = 0
+
+    @property
+    def ports(self) -> tuple[S3PortSpec | KinesisPortSpec, ...]:
+        return tuple(p for p in (self.s3, self.kinesis) if p is not None)
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    cpu: str
+    memory: str
+    pods: int
+
+
+@dataclass(frozen=True)
+class LimitDefaultsSpec:
+    cpu: str
+    memory: str
+    cpu_request: str
+    memory_request: str
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    name: str
+    owner: str
+    cost_center: str
+    description: str
+    preset: str
+    quota: QuotaSpec
+    limit_defaults: LimitDefaultsSpec
+    products: tuple[ProductSpec, ...]
+    overrides: tuple[tuple[str, str], ...]
+    folder: Path
+    file: Path
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def classification(self) -> str:
+        """A domain-level resource (key, roles) carries its most sensitive product's level."""
+        return highest_classification([p.classification for p in self.products])
+
+    def product(self, name: str) -> ProductSpec | None:
+        return next((p for p in self.products if p.name == name), None)
+
+    def line_of(self, field_path: str) -> int:
+        """Line in domain.yaml of a field path such as `spec.dataProducts[0].inputs[1]`."""
+        probe = field_path
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return 1

@@ -1,0 +1,109 @@
+"""YAML parsing that remembers where each value came from.
+
+Errors must name the line a domain team has to edit, so documents are parsed with
+ruamel's round-trip loader (which records positions) and converted to plain data
+next to a `LineIndex` that answers "which line holds this field path?".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from .errors import BlueprintError, Finding
+
+PathPart = str | int
+
+
+@dataclass(frozen=True)
+class LineIndex:
+    """Maps field paths (tuples of keys and indexes) to 1-based line numbers."""
+
+    lines: dict[tuple[PathPart, ...], int] = field(default_factory=dict)
+
+    def line_of(self, path: tuple[PathPart, ...]) -> int:
+        """Line of the deepest known ancestor of `path` (a missing field points at its parent)."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    file: Path
+    data: Any
+    index: LineIndex
+
+
+def format_path(path: tuple[PathPart, ...]) -> str:
+    """`("spec", "dataProducts", 0, "name")` -> `spec.dataProducts[0].name`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ...], int]) -> Any:
+    if isinstance(node, CommentedMap):
+        result: dict[Any, Any] = {}
+        for key, value in node.items():
+            child = (*path, key if isinstance(key, (str, int)) else str(key))
+            try:
+                lines[child] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                pass
+            result[key] = _plain(value, child, lines)
+        return result
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, value in enumerate(node):
+            child = (*path, i)
+            try:
+                lines[child] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, AttributeError, IndexError):
+                pass
+            items.append(_plain(value, child, lines))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def parse_yaml(text: str, file: Path) -> SourceDocument:
+    """Parse one YAML document; malformed YAML becomes a `BlueprintError` with the parser's line."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        node = yaml.load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BlueprintError(
+            [Finding(file, line, "", f"malformed YAML: {problem}", "check indentation, quotes and colons")]
+        ) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # ruamel rejects some scalars late
+        raise BlueprintError([Finding(file, 1, "", f"malformed YAML: {exc}", "check the document syntax")]) from None
+    lines: dict[tuple[PathPart, ...], int] = {(): 1}
+    return SourceDocument(file, _plain(node, (), lines), LineIndex(lines))
+
+
+def read_yaml(file: Path) -> SourceDocument:
+    """Read and parse a YAML file; unreadable files are findings, not exceptions."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BlueprintError([Finding(file, 0, "", "file not found", "create it or fix the path")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BlueprintError([Finding(file, 0, "", f"cannot read file: {exc}", "check permissions and encoding (UTF-8)")]) from None
+    return parse_yaml(text, file)

@@ -1,0 +1,3 @@
+from dmesh.cli import app
+
+app(prog_name="dmesh")

@@ -1,0 +1,39 @@
+"""Data lifecycle rules: retention bounded by classification, stateful resources protected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from .resources import BUCKET_TYPES, GLUE_TABLE, KINESIS_STREAM, KMS_KEY, LIFECYCLE_TYPES, ResourceView, attached
+
+DEFAULT_MAX_DAYS = {"public": 3650, "internal": 3650, "confidential": 2555, "restricted": 365}
+STATEFUL_TYPES = BUCKET_TYPES | {KINESIS_STREAM, KMS_KEY, GLUE_TABLE}
+
+
+def _expirations(lifecycle: ResourceView) -> list[int]:
+    days = []
+    for rule in lifecycle.props.get("rules") or []:
+        if not isinstance(rule, Mapping) or rule.get("status", "Enabled") != "Enabled":
+            continue
+        value = (rule.get("expiration") or {}).get("days")
+        if isinstance(value, (int, float)) and value > 0:
+            days.append(int(value))
+    return days
+
+
+def retention_within_limit(resources: Sequence[ResourceView], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    limits = {**DEFAULT_MAX_DAYS, **(config.get("maxDays") or {})}
+    for bucket in (r for r in resources if r.type in BUCKET_TYPES):
+        classification = str(bucket.tags().get("dmesh:classification") or "")
+        limit = limits.get(classification)
+        days = [d for lc in attached(resources, LIFECYCLE_TYPES, bucket) for d in _expirations(lc)]
+        if classification == "restricted" and not days:
+            yield bucket.urn, f"restricted bucket {bucket.name!r} has no lifecycle expiration; personal data must expire (at most {limit} days)"
+        elif limit is not None and days and max(days) > int(limit):
+            yield bucket.urn, f"bucket {bucket.name!r} keeps {classification} data {max(days)} days; the maximum is {limit}"
+
+
+def stateful_resources_protected(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
+    if resource.type in STATEFUL_TYPES and not resource.protect:
+        yield f"{resource.type.split(':')[-1]} {resource.name!r} holds data but is not protected; set protect=True"

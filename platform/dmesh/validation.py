@@ -1,0 +1,41 @@
+"""`dmesh validate`: the mesh as a whole, judged without touching any cloud."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from blueprints import DOMAIN_FILE, Finding, Mesh, load_mesh
+
+from .governance.catalog import rule_levels
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit code 2), as opposed to a blueprint being wrong."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the user pointed at: the mesh root, and optionally one domain within it."""
+
+    root: Path
+    domain: Path | None
+
+    def concerns(self, finding: Finding) -> bool:
+        return self.domain is None or finding.file.resolve().is_relative_to(self.domain.resolve())
+
+
+def resolve_target(path: Path) -> Target:
+    if not path.exists():
+        raise UsageError(f"no such path: {path}")
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a folder (give a mesh root or a domain folder)")
+    if (path / DOMAIN_FILE).is_file():
+        return Target(path.resolve().parent, path.resolve())
+    return Target(path.resolve(), None)
+
+
+def validate_mesh(target: Target) -> tuple[Mesh, list[Finding]]:
+    """Load the mesh around the target; return it with the findings that concern the target."""
+    mesh = load_mesh(target.root, rule_levels())
+    return mesh, [f for f in mesh.findings if target.concerns(f)]
