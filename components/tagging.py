@@ -1,0 +1,34 @@
+"""The mesh's one tag set, and its Kubernetes label form."""
+
+from __future__ import annotations
+
+import re
+
+from blueprints import DomainSpec, ProductSpec
+
+
+def tags(domain: DomainSpec, product: ProductSpec | None = None) -> dict[str, str]:
+    """Tags for a resource; domain-level resources carry the domain's highest classification."""
+    result = {
+        "dmesh:domain": domain.name,
+        "dmesh:owner": domain.owner,
+        "dmesh:classification": product.classification if product else domain.classification,
+        "dmesh:cost-center": domain.cost_center,
+    }
+    if product is not None:
+        result["dmesh:product"] = product.name
+    return result
+
+
+def _label_value(value: str) -> str:
+    """Kubernetes label values allow [A-Za-z0-9-_.] only, 63 chars, alphanumeric at both ends."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", ".", value.replace("@", ".at."))[:63]
+    return cleaned.strip("._-")
+
+
+def labels(domain: DomainSpec, product: ProductSpec | None = None) -> dict[str, str]:
+    """The same tag set as labels (`dmesh:x` becomes `dmesh/x`), plus recommended app labels."""
+    result = {key.replace(":", "/", 1): _label_value(value) for key, value in tags(domain, product).items()}
+    result["app.kubernetes.io/part-of"] = f"dmesh-{domain.name}"
+    result["app.kubernetes.io/managed-by"] = "pulumi"
+    return result

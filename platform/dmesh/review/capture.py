@@ -1,0 +1,87 @@
+"""Run a Pulumi program under the SDK's mocks and record every resource it registers.
+
+This is Pulumi's official unit-test path (`pulumi.runtime.set_mocks`), extended to keep
+what the engine would hand a policy pack: type, name, URN, parent, inputs, options and
+property dependencies.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+
+@dataclass
+class Registration:
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    inputs: dict[str, Any]
+    state: dict[str, Any]
+    provider: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Registration:
+        return cls(**data)
+
+
+def _plain(value: Any) -> Any:
+    """Inputs as JSON-able data (secrets unwrapped: the pack sees values as the engine does)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = _plain(rpc.deserialize_properties(request.object))
+            state = _plain(self.resources[response.urn].state) if response.urn in self.resources else {}
+            self.registrations.append(Registration(
+                type=request.type, name=request.name, urn=response.urn, parent=request.parent, custom=bool(request.custom),
+                protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete), inputs=inputs, state=state,
+                provider=request.provider, dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            ))
+        return response
+
+
+def capture(program: Callable[[], Any], *, project: str, stack: str, mocks: pulumi.runtime.Mocks,
+            config: dict[str, Any] | None = None) -> list[Registration]:
+    """Run `program` with a fresh mock monitor and return what it registered, in order."""
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()})
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    _sync_await(run_pulumi_func(program))
+    return monitor.registrations
+
+
+def run_project(project_dir: Path, *, project: str, stack: str, mocks: pulumi.runtime.Mocks,
+                config: dict[str, Any] | None = None) -> list[Registration]:
+    """Run a Pulumi Python project's `__main__.py` as the language host would (cwd and sys.path set)."""
+    main = project_dir / "__main__.py"
+    sys.path.insert(0, str(project_dir))
+    return capture(lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, mocks=mocks, config=config)

@@ -1,0 +1,70 @@
+"""Mocks that answer like AWS and Kubernetes would, so every `.apply` in a program runs.
+
+With preview=False and realistic ids and ARNs, policy documents built from outputs are
+complete strings the policy pack can judge, as they would be during `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pulumi
+
+
+def _uuid(seed: str) -> str:
+    h = hashlib.sha256(seed.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+class MeshMocks(pulumi.runtime.Mocks):
+    def __init__(self, account_id: str = "123456789012", region: str = "eu-west-1") -> None:
+        self.account_id = account_id
+        self.region = region
+
+    def _state(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        acct, region = self.account_id, self.region
+        if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+            bucket = inputs.get("bucket") or f"{name}-{_uuid(name)[:7]}"
+            return bucket, {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "bucketDomainName": f"{bucket}.s3.amazonaws.com", "region": region}
+        if typ == "aws:kms/key:Key":
+            key_id = _uuid(name)
+            return key_id, {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{acct}:key/{key_id}"}
+        if typ == "aws:kms/alias:Alias":
+            alias = inputs.get("name", f"alias/{name}")
+            return alias, {"arn": f"arn:aws:kms:{region}:{acct}:{alias}", "targetKeyArn": f"arn:aws:kms:{region}:{acct}:key/{inputs.get('targetKeyId', '')}"}
+        if typ == "aws:kinesis/stream:Stream":
+            arn = f"arn:aws:kinesis:{region}:{acct}:stream/{inputs.get('name', name)}"
+            return arn, {"arn": arn, "name": inputs.get("name", name), "shardCount": 0}
+        if typ == "aws:iam/role:Role":
+            role = inputs.get("name", name)
+            return role, {"arn": f"arn:aws:iam::{acct}:role/{role}", "uniqueId": "AROA" + _uuid(name)[:16].upper().replace("-", "")}
+        if typ == "aws:iam/policy:Policy":
+            arn = f"arn:aws:iam::{acct}:policy/{inputs.get('name', name)}"
+            return arn, {"arn": arn, "policyId": "ANPA" + _uuid(name)[:16].upper().replace("-", "")}
+        if typ == "aws:glue/catalogDatabase:CatalogDatabase":
+            db = inputs.get("name", name)
+            return f"{acct}:{db}", {"arn": f"arn:aws:glue:{region}:{acct}:database/{db}", "catalogId": acct}
+        if typ == "aws:glue/catalogTable:CatalogTable":
+            table = inputs.get("name", name)
+            db = inputs.get("databaseName", "")
+            return f"{acct}:{db}:{table}", {"arn": f"arn:aws:glue:{region}:{acct}:table/{db}/{table}", "catalogId": acct}
+        if typ.startswith("aws:s3/bucketObject"):
+            return inputs.get("key", name), {"etag": hashlib.md5(str(inputs.get("content", "")).encode()).hexdigest()}
+        if typ.startswith("kubernetes:"):
+            meta = dict(inputs.get("metadata") or {})
+            meta.setdefault("name", name)
+            ns = meta.get("namespace")
+            return f"{ns}/{meta['name']}" if ns else meta["name"], {"metadata": meta}
+        return f"{name}-id", {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        resource_id, extra = self._state(args.typ, args.name, args.inputs)
+        return resource_id, {**args.inputs, **extra, "id": resource_id}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:root", "userId": self.account_id}, None
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"name": self.region, "region": self.region, "id": self.region}, None
+        return {}, None
