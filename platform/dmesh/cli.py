@@ -82,5 +82,82 @@ def rules() -> None:
     Console().print(table)
 
 
+class PreviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+@app.command()
+def preview(
+    path: Annotated[Path, typer.Argument(help="Mesh root, one domain folder, or any Pulumi Python project.")] = Path("domain_stacks"),
+    format: Annotated[PreviewFormat, typer.Option("--format", "-f", help="table, json, markdown or sarif.")] = PreviewFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    stack: Annotated[str, typer.Option("--stack", "-s", help="Stack whose Pulumi.<stack>.yaml config is used.")] = "dev",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Programs run in parallel (default: CPU count).")] = None,
+) -> None:
+    """Policy-as-code review offline: run each program under mocks and judge it with the real policy pack.
+
+    Exit 0 when clean, 1 on a mandatory violation, 2 on invalid input or a failing program.
+    Example: `dmesh preview domain_stacks --format sarif -o review.sarif`.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .review.report import render_json, render_markdown, render_sarif
+    from .review.runner import review
+    from .review.terminal import print_report
+
+    err = Console(stderr=True)
+    try:
+        if err.is_terminal:
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+                task = bar.add_task("previewing", total=None)
+                report = review(path, stack, jobs, lambda msg: bar.update(task, description=msg))
+        else:
+            report = review(path, stack, jobs)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    base = Path.cwd()
+    if format is PreviewFormat.table:
+        if output is None:
+            print_report(report, Console())
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                print_report(report, Console(file=handle, width=160, no_color=True))
+    else:
+        text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
+                PreviewFormat.sarif: lambda r: render_sarif(r, base)}[format](report)
+        if output is None:
+            typer.echo(text)
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+    if output is not None:
+        s = report.summary
+        err.print(f"wrote {output}: {s.mandatory} mandatory, {s.advisory} advisory, {s.errors} error(s)", highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("policy-config")
+def policy_config(
+    domain: Annotated[Path, typer.Argument(help="Domain folder.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print a domain's effective policy config for `pulumi up --policy-pack-config`. Example: `dmesh policy-config domain_stacks/sales -o policy.json`."""
+    from blueprints import BlueprintError, load_domain, load_presets
+
+    from .governance.config import GovernanceConfigError, effective_config, load_platform_config
+
+    try:
+        spec = load_domain(domain, load_presets())
+        text = json.dumps(effective_config(load_platform_config(), spec.overrides), indent=2) + "\n"
+    except (BlueprintError, GovernanceConfigError) as exc:
+        raise _usage_error(str(exc)) from None
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     app()

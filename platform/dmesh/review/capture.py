@@ -34,6 +34,8 @@ class Registration:
     inputs: dict[str, Any]
     state: dict[str, Any]
     provider: str = ""
+    source_file: str = ""
+    source_line: int = 0
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
@@ -63,7 +65,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             self.registrations.append(Registration(
                 type=request.type, name=request.name, urn=response.urn, parent=request.parent, custom=bool(request.custom),
                 protect=bool(request.protect), retain_on_delete=bool(request.retainOnDelete), inputs=inputs, state=state,
-                provider=request.provider, dependencies=list(request.dependencies),
+                provider=request.provider, source_file=request.sourcePosition.uri.removeprefix("file://"),
+                source_line=request.sourcePosition.line, dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
             ))
         return response

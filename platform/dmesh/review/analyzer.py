@@ -1,0 +1,154 @@
+"""A client of the policy pack that speaks to it exactly as the Pulumi engine does.
+
+The pack is started as its own process (`python platform/policy_pack`), prints its gRPC
+port on stdout, and is then driven over `pulumirpc.Analyzer`: GetAnalyzerInfo,
+Configure, ConfigureStack, Analyze per resource and AnalyzeStack for the whole stack.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from ..governance.config import POLICY_PACK_DIR
+from .capture import Registration
+
+LEVEL_TO_PROTO = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
+                  "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
+PROTO_TO_LEVEL = {v: k for k, v in LEVEL_TO_PROTO.items()}
+START_TIMEOUT_S = 60
+
+
+class PolicyPackError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    policy: str
+    enforcement: str
+    urn: str
+    message: str
+
+
+def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:
+    value = struct_pb2.Struct()
+    value.update(dict(data))
+    return value
+
+
+def _diagnostics(response: analyzer_pb2.AnalyzeResponse, default_urn: str = "") -> list[Diagnostic]:
+    return [
+        Diagnostic(d.policyName, PROTO_TO_LEVEL.get(d.enforcementLevel, "advisory"), d.urn or default_urn, d.message)
+        for d in response.diagnostics
+    ]
+
+
+class PolicyPackClient:
+    """Runs the pack for the lifetime of a `with` block."""
+
+    def __init__(self, pack_dir: Path = POLICY_PACK_DIR, python: str = sys.executable) -> None:
+        self.pack_dir = pack_dir
+        self.python = python
+        self._process: subprocess.Popen[bytes] | None = None
+        self._channel: grpc.Channel | None = None
+        self._stderr: list[str] = []
+        self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+
+    def __enter__(self) -> PolicyPackClient:
+        self._process = subprocess.Popen(
+            [self.python, str(self.pack_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self.pack_dir, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        port_line = self._read_port()
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port_line}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
+        grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_S)
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self
+
+    def _drain_stderr(self) -> None:
+        assert self._process is not None and self._process.stderr is not None
+        for line in self._process.stderr:
+            self._stderr.append(line.decode(errors="replace"))
+
+    def _read_port(self) -> int:
+        assert self._process is not None and self._process.stdout is not None
+        line = self._process.stdout.readline().decode().strip()
+        if not line.isdigit():
+            self._process.wait(timeout=10)
+            raise PolicyPackError(f"the policy pack at {self.pack_dir} did not start:\n{''.join(self._stderr[-20:])}")
+        return int(line)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._channel is not None:
+            self._channel.close()
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+    @property
+    def _rpc(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        if self.stub is None:
+            raise PolicyPackError("the policy pack is not running")
+        return self.stub
+
+    def info(self) -> analyzer_pb2.AnalyzerInfo:
+        return self._rpc.GetAnalyzerInfo(empty_pb2.Empty())
+
+    def plugin_version(self) -> str:
+        return self._rpc.GetPluginInfo(empty_pb2.Empty()).version
+
+    def configure(self, config: Mapping[str, Mapping[str, Any]]) -> None:
+        """Send the stack's policy config; every rule gets its level explicitly, as the engine does."""
+        policy_config = {
+            name: analyzer_pb2.PolicyConfig(
+                enforcementLevel=LEVEL_TO_PROTO[str(entry.get("enforcementLevel", "mandatory"))],
+                properties=_struct({k: v for k, v in entry.items() if k != "enforcementLevel"}),
+            )
+            for name, entry in config.items()
+        }
+        self._rpc.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+
+    def configure_stack(self, project: str, stack: str, config: Mapping[str, str]) -> None:
+        self._rpc.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
+            project=project, stack=stack, organization="organization", dry_run=True, config=dict(config)))
+
+    @staticmethod
+    def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
+        return analyzer_pb2.AnalyzerResourceOptions(protect=reg.protect, parent=reg.parent)
+
+    def analyze(self, reg: Registration) -> list[Diagnostic]:
+        """Resource-level policies on the resource's inputs (what `pulumi preview` sends)."""
+        request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name,
+                                              options=self._options(reg))
+        return _diagnostics(self._rpc.Analyze(request), reg.urn)
+
+    def analyze_stack(self, registrations: Iterable[Registration]) -> list[Diagnostic]:
+        """Stack-level policies over every custom resource's state, with parents and dependencies."""
+        resources = [
+            analyzer_pb2.AnalyzerResource(
+                type=r.type, properties=_struct(r.state), urn=r.urn, name=r.name, options=self._options(r), parent=r.parent,
+                dependencies=r.dependencies,
+                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()},
+            )
+            for r in registrations
+        ]
+        return _diagnostics(self._rpc.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources)))
+
+
+__all__ = ["Diagnostic", "PolicyPackClient", "PolicyPackError"]

@@ -1,0 +1,73 @@
+"""A Pulumi Python project as the review sees it: name, stack config, optional domain blueprint."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+PROJECT_FILE = "Pulumi.yaml"
+
+
+class ProjectError(Exception):
+    """The project cannot be run (missing files, wrong runtime, unreadable config)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    folder: Path
+    name: str
+    stack: str
+    config: dict[str, Any]
+
+    @property
+    def main_file(self) -> Path:
+        return self.folder / "__main__.py"
+
+    @property
+    def is_domain(self) -> bool:
+        return (self.folder / "domain.yaml").is_file()
+
+    def config_env(self) -> str:
+        """PULUMI_CONFIG as the language host sets it (values JSON-encoded when not strings)."""
+        return json.dumps({k: v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()})
+
+
+def _read(file: Path) -> Any:
+    try:
+        return YAML(typ="safe").load(file.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise ProjectError(f"{file}: cannot read: {exc}") from None
+
+
+def load_project(folder: Path, stack: str) -> Project:
+    folder = folder.resolve()
+    settings = _read(folder / PROJECT_FILE) or {}
+    runtime = settings.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise ProjectError(f"{folder / PROJECT_FILE}: runtime is {runtime_name!r}; dmesh preview runs Python programs only")
+    if not (folder / "__main__.py").is_file():
+        raise ProjectError(f"{folder}: no __main__.py to run")
+    name = str(settings.get("name") or folder.name)
+    config: dict[str, Any] = {}
+    for key, spec in (settings.get("config") or {}).items():
+        default = spec.get("default") if isinstance(spec, dict) else spec
+        if default is not None:
+            config[key if ":" in key else f"{name}:{key}"] = default
+    stack_file = folder / f"Pulumi.{stack}.yaml"
+    if stack_file.is_file():
+        stack_config = (_read(stack_file) or {}).get("config") or {}
+        config.update({k if ":" in k else f"{name}:{k}": v for k, v in stack_config.items()})
+    return Project(folder, name, stack, config)
+
+
+def project_folders(path: Path) -> list[Path]:
+    """One project if `path` is a project, else every project directly under it."""
+    if (path / PROJECT_FILE).is_file():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_dir() and (p / PROJECT_FILE).is_file())

@@ -1,0 +1,150 @@
+"""`dmesh preview`: run every project under mocks, judge it with the real policy pack, report.
+
+Programs run in parallel worker processes (one per project); the policy pack runs once
+and is reconfigured per domain with that domain's effective config, exactly the config
+`pulumi up --policy-pack-config` would get.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders
+
+from ..governance.config import effective_config, load_platform_config
+from ..validation import Target, UsageError, validate_mesh
+from .analyzer import Diagnostic, PolicyPackClient
+from .capture import Registration
+from .locate import locate
+from .project import ProjectError, load_project, project_folders
+from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation
+
+WORKER_TIMEOUT_S = 600
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ProjectRun:
+    folder: Path
+    domain: str
+    spec: DomainSpec | None
+    registrations: list[Registration]
+    error: str | None
+    seconds: float
+
+
+def _mesh_target(path: Path, folders: list[Path]) -> Target | None:
+    """The mesh the reviewed projects belong to, if any (mesh checks need every domain in view)."""
+    if (path / DOMAIN_FILE).is_file():
+        return Target(path.resolve().parent, path.resolve())
+    if domain_folders(path):
+        return Target(path.resolve(), None)
+    return None
+
+
+def _run_worker(folder: Path, stack: str) -> tuple[list[Registration], str | None, float]:
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
+        output = Path(tmp) / "result.json"
+        try:
+            proc = subprocess.run([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
+                                  capture_output=True, text=True, timeout=WORKER_TIMEOUT_S, cwd=folder)
+        except subprocess.TimeoutExpired:
+            return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start
+        if not output.is_file():
+            tail = "\n".join((proc.stderr or "").strip().splitlines()[-15:])
+            return [], f"the program crashed (exit {proc.returncode}):\n{tail}", time.perf_counter() - start
+        result = json.loads(output.read_text(encoding="utf-8"))
+    registrations = [Registration.from_dict(r) for r in result["registrations"]]
+    return registrations, result["error"], time.perf_counter() - start
+
+
+def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> list[Diagnostic]:
+    overrides = run.spec.overrides if run.spec else ()
+    pack.configure(effective_config(platform_config, overrides))
+    custom = [r for r in run.registrations if r.custom]
+    diagnostics = [d for r in custom for d in pack.analyze(r)]
+    return diagnostics + pack.analyze_stack(custom)
+
+
+def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Progress | None = None) -> ReviewReport:
+    """Review every project under `path`; raises UsageError when there is nothing to review."""
+    started = time.perf_counter()
+    if not path.is_dir():
+        raise UsageError(f"no such folder: {path}")
+    folders = project_folders(path)
+    if not folders:
+        raise UsageError(f"{path} holds no Pulumi project (a folder with Pulumi.yaml) and no domain")
+    say = progress or (lambda _msg: None)
+    errors: list[ReviewError] = []
+    specs: dict[Path, DomainSpec] = {}
+    broken: set[Path] = set()
+    target = _mesh_target(path, folders)
+    if target is not None:
+        mesh, findings = validate_mesh(target)
+        specs = {spec.folder: spec for spec in mesh.domains.values()}
+        broken = {(mesh.root / name).resolve() for name in mesh.broken}
+        reviewed = {f.resolve() for f in folders}
+        errors += [_finding_error(f) for f in findings if any(f.file.resolve().is_relative_to(r) for r in reviewed)]
+
+    runnable: list[Path] = []
+    for folder in folders:
+        if folder.resolve() in broken:
+            continue
+        try:
+            load_project(folder, stack)
+        except ProjectError as exc:
+            errors.append(ReviewError(domain=folder.name, file=str(folder / "Pulumi.yaml"), line=0, message=str(exc)))
+            continue
+        runnable.append(folder)
+
+    runs: list[ProjectRun] = []
+    with ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1)) as pool:
+        futures = {folder: pool.submit(_run_worker, folder.resolve(), stack) for folder in runnable}
+        for folder, future in futures.items():
+            registrations, error, seconds = future.result()
+            spec = specs.get(folder.resolve())
+            runs.append(ProjectRun(folder.resolve(), spec.name if spec else folder.name, spec, registrations, error, seconds))
+            say(f"ran {folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
+
+    violations: list[Violation] = []
+    platform_config = load_platform_config()
+    with PolicyPackClient() as pack:
+        for run in runs:
+            if run.error:
+                errors.append(ReviewError(domain=run.domain, file=str(run.folder / "__main__.py"), line=0, message=run.error))
+                continue
+            by_urn = {r.urn: r for r in run.registrations}
+            for d in _judge(pack, run, platform_config):
+                file, line = locate(d.urn, by_urn, run.spec, run.folder)
+                violations.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
+                                            urn=d.urn, message=d.message, file=str(file), line=line))
+            say(f"judged {run.domain}")
+
+    resources = [ResourceEntry(domain=run.domain, urn=r.urn, type=r.type, name=r.name) for run in runs for r in run.registrations]
+    return ReviewReport(
+        resources=resources,
+        violations=violations,
+        summary=Summary(domains=len(folders), resources=len(resources), mandatory=sum(v.enforcement == "mandatory" for v in violations),
+                        advisory=sum(v.enforcement == "advisory" for v in violations), errors=len(errors)),
+        errors=errors,
+        timings=[DomainTiming(domain=r.domain, resources=len(r.registrations), seconds=round(r.seconds, 3)) for r in runs],
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _finding_error(finding: Finding) -> ReviewError:
+    domain = finding.file.resolve().parent
+    if domain.name == "contracts":
+        domain = domain.parent
+    return ReviewError(domain=domain.name, file=str(finding.file), line=finding.line,
+                       message=f"{finding.field}: {finding.message}" + (f" ({finding.hint})" if finding.hint else ""))

@@ -1,0 +1,48 @@
+"""Runs one project's program under mocks in a fresh process and prints what it registered.
+
+`python -m dmesh.review.worker <folder> <stack>`: one process per project, so each
+program gets a fresh Pulumi runtime, its own config and its own sys.path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import pulumi
+
+from .capture import run_project
+from .mocks import MeshMocks
+from .project import ProjectError, load_project
+
+
+def _program_error(exc: BaseException, main_file: Path) -> str:
+    if isinstance(exc, pulumi.RunError):
+        return str(exc)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(main_file) or "/site-packages/" not in f.filename]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"{where}{type(exc).__name__}: {exc}"
+
+
+def main(argv: list[str]) -> int:
+    folder, stack, output = Path(argv[0]), argv[1], Path(argv[2])
+    result: dict[str, object] = {"registrations": [], "error": None}
+    try:
+        project = load_project(folder, stack)
+        os.chdir(project.folder)
+        mocks = MeshMocks(str(project.config.get("dmesh:accountId", "123456789012")), str(project.config.get("aws:region", "us-east-1")))
+        registrations = run_project(project.folder, project=project.name, stack=stack, mocks=mocks, config=project.config)
+        result["registrations"] = [r.as_dict() for r in registrations]
+    except ProjectError as exc:
+        result["error"] = str(exc)
+    except BaseException as exc:  # noqa: BLE001 - any failure of the user's program is reported, not raised
+        result["error"] = _program_error(exc, folder.resolve() / "__main__.py")
+    output.write_text(json.dumps(result), encoding="utf-8")
+    return 0 if result["error"] is None else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
