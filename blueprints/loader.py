@@ -122,12 +122,13 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path) -
             findings += exc.findings
             continue
         contracts[i] = contract
-        for column in contract.columns:
-            if column.classification and classification_rank(column.classification) > classification_rank(product.classification):
-                findings.append(Finding(source.file, source.index.line_of((*base, "classification")), format_path((*base, "classification")),
-                                        f"product is {product.classification} but its contract's column {column.name!r} is {column.classification} "
-                                        f"({contract.path.name}:{column.line})",
-                                        f"raise the product's classification to {column.classification} or lower the column's"))
+        classified = [c for c in contract.columns if c.classification]
+        top = max(classified, key=lambda c: classification_rank(c.classification or "public"), default=None)
+        if top is not None and classification_rank(top.classification or "public") > classification_rank(product.classification):
+            findings.append(Finding(source.file, source.index.line_of((*base, "classification")), format_path((*base, "classification")),
+                                    f"product is {product.classification} but its contract's column {top.name!r} is {top.classification} "
+                                    f"({contract.path.name}:{top.line})",
+                                    f"raise the product's classification to {top.classification} or lower the column's"))
     return findings, contracts
 
 
