@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import parliament
 
-from .resources import ResourceView
+from .resources import ResourceView, is_sequence, plain
 
 # Where each resource type keeps its policy documents; Role keeps inline ones in a list.
 DOCUMENT_PROPS: dict[str, tuple[str, ...]] = {
@@ -65,7 +65,8 @@ def parse_document(value: Any) -> dict[str, Any] | None:
             value = json.loads(value)
         except ValueError:
             return None
-    return dict(value) if isinstance(value, dict) else None
+    value = plain(value)
+    return value if isinstance(value, dict) else None
 
 
 def statements(document: dict[str, Any]) -> list[Statement]:
@@ -96,8 +97,9 @@ def documents_of(resource: ResourceView) -> Iterator[tuple[str, dict[str, Any]]]
         if doc is not None:
             yield prop, doc
     if resource.type == "aws:iam/role:Role":
-        for i, inline in enumerate(resource.props.get("inlinePolicies") or []):
-            doc = parse_document(inline.get("policy")) if isinstance(inline, dict) else None
+        inlines = resource.props.get("inlinePolicies") or []
+        for i, inline in enumerate(inlines if is_sequence(inlines) else []):
+            doc = parse_document(inline.get("policy")) if isinstance(inline, Mapping) else None
             if doc is not None:
                 yield f"inlinePolicies[{i}]", doc
 

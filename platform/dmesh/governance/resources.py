@@ -7,7 +7,7 @@ both arrive here through the policy pack, so a rule never knows which one called
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ class ResourceView:
         node: Any = self.props
         for part in path:
             if isinstance(part, int):
-                if not isinstance(node, (list, tuple)) or len(node) <= part:
+                if not is_sequence(node) or len(node) <= part:
                     return default
                 node = node[part]
             else:
@@ -60,6 +60,20 @@ class ResourceView:
     def tags(self) -> Mapping[str, Any]:
         tags = self.props.get("tags") if isinstance(self.props, Mapping) else None
         return tags if isinstance(tags, Mapping) else {}
+
+
+def is_sequence(value: Any) -> bool:
+    """Lists as the policy SDK hands them over (a Sequence proxy), never strings."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def plain(value: Any) -> Any:
+    """Deep copy of proxied properties into dicts and lists (reads every value, so unknowns raise)."""
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if is_sequence(value):
+        return [plain(v) for v in value]
+    return value
 
 
 def bucket_keys(bucket: ResourceView) -> set[str]:

@@ -1,0 +1,106 @@
+"""The dmesh command line as a user meets it: exit codes, messages, formats, help."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from meshtest import EXAMPLE_MESH, REPO, line_of
+
+
+def dmesh(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dmesh", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_validate_example_mesh_exits_0():
+    result = dmesh("validate", "domain_stacks")
+    assert result.returncode == 0, result.stderr
+    assert "3 domain(s) checked: valid" in result.stderr
+
+
+def test_validate_defaults_to_domain_stacks():
+    assert dmesh("validate").returncode == 0
+
+
+def test_validate_no_such_path_is_a_usage_error():
+    result = dmesh("validate", "no/such/place")
+    assert result.returncode == 2 and "no such path: no/such/place" in result.stderr
+
+
+def test_validate_reports_every_error_as_file_line_field(mesh, edit):
+    sales = edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
+    marketing = edit("marketing/domain.yaml", "retentionDays: 30", "retentionDays: -1")
+    result = dmesh("validate", str(mesh), cwd=mesh)
+    assert result.returncode == 1
+    lines = [l for l in result.stderr.splitlines() if ": " in l and l[0] != "3"]
+    assert f"sales/domain.yaml:{line_of(sales, 'owner: nobody')}: metadata.owner: String should match pattern" in result.stderr
+    assert f"marketing/domain.yaml:{line_of(marketing, 'retentionDays: -1')}: spec.dataProducts[0].retentionDays: " in result.stderr
+    assert len(lines) == 2 and "Traceback" not in result.stderr
+
+
+def test_validate_json_format(mesh, edit):
+    edit("sales/domain.yaml", "inputs: [marketing.campaigns]", "inputs: [marketing.nothing]")
+    result = dmesh("validate", str(mesh), "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    [error] = report["errors"]
+    assert set(error) >= {"file", "line", "field", "message"}
+    assert error["field"] == "spec.dataProducts[0].inputs[0]" and error["file"].endswith("sales/domain.yaml")
+
+
+def test_validate_one_domain_in_context_of_its_siblings(mesh, edit):
+    edit("marketing/domain.yaml", "grants: [{domain: sales}, {domain: ml-features}]", "grants: [{domain: ml-features}]")
+    # the broken grant is sales' problem (its input is no longer granted); marketing itself is fine
+    assert dmesh("validate", str(mesh / "marketing")).returncode == 0
+    result = dmesh("validate", str(mesh / "sales"), "-f", "json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["errors"][0]["message"] == "marketing.campaigns does not grant domain 'sales'"
+
+
+def test_validate_never_tracebacks_on_garbage(mesh):
+    (mesh / "sales" / "domain.yaml").write_bytes(b"\xff\xfe\x00garbage")
+    (mesh / "marketing" / "contracts" / "campaigns.odcs.yaml").write_text("{{{{")
+    result = dmesh("validate", str(mesh))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot read file" in result.stderr and "malformed YAML" in result.stderr
+
+
+def test_validate_writes_nothing(mesh):
+    before = sorted((p, p.stat().st_mtime_ns) for p in mesh.rglob("*"))
+    dmesh("validate", str(mesh))
+    assert sorted((p, p.stat().st_mtime_ns) for p in mesh.rglob("*")) == before
+
+
+def test_schema_matches_the_committed_editor_schema():
+    result = dmesh("schema")
+    schema = json.loads(result.stdout)
+    assert schema == json.loads((EXAMPLE_MESH / "domain.schema.json").read_text())
+    assert schema["additionalProperties"] is False
+    assert set(schema["properties"]) == {"apiVersion", "kind", "metadata", "spec"}
+
+
+def test_example_files_reference_the_schema():
+    for domain in ("sales", "marketing", "ml-features"):
+        first = (EXAMPLE_MESH / domain / "domain.yaml").read_text().splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../domain.schema.json"
+
+
+def test_example_mesh_validates_against_the_json_schema():
+    from jsonschema import Draft202012Validator
+    from ruamel.yaml import YAML
+
+    validator = Draft202012Validator(json.loads((EXAMPLE_MESH / "domain.schema.json").read_text()))
+    for domain in ("sales", "marketing", "ml-features"):
+        assert list(validator.iter_errors(YAML(typ="safe").load((EXAMPLE_MESH / domain / "domain.yaml").read_text()))) == []
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["schema"], ["preview"], ["rules"], ["policy-config"]])
+def test_help_explains_with_an_example(command):
+    result = dmesh(*command, "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout or "Example" in " ".join(result.stdout.split())
