@@ -92,9 +92,10 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
     if target is not None:
         mesh, findings = validate_mesh(target)
         specs = {spec.folder: spec for spec in mesh.domains.values()}
-        broken = {(mesh.root / name).resolve() for name in mesh.broken}
         reviewed = {f.resolve() for f in folders}
         errors += [_finding_error(f) for f in findings if any(f.file.resolve().is_relative_to(r) for r in reviewed)]
+        # a domain whose blueprint is invalid is reported, not run: its program would stop on the same error
+        broken = {r for r in reviewed if any(f.file.resolve().is_relative_to(r) for f in findings)}
 
     runnable: list[Path] = []
     for folder in folders:

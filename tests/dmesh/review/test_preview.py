@@ -1,0 +1,150 @@
+"""dmesh preview end to end: real programs under mocks, judged by the real policy pack."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from meshtest import FIXTURE_PROJECTS, REPO, line_of
+
+
+def preview(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dmesh", "preview", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def preview_json(*args: str) -> tuple[int, dict]:
+    result = preview(*args, "--format", "json")
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def example_report() -> tuple[int, dict]:
+    return preview_json("domain_stacks")
+
+
+def test_example_mesh_previews_clean(example_report):
+    code, report = example_report
+    assert code == 0, report["violations"] + report["errors"]
+    assert report["violations"] == [] and report["errors"] == []
+    assert report["summary"]["domains"] == 3 and report["summary"]["mandatory"] == 0 and report["summary"]["advisory"] == 0
+    assert report["summary"]["resources"] == len(report["resources"]) > 100
+
+
+def test_json_shape(example_report):
+    _, report = example_report
+    assert set(report) >= {"resources", "violations", "summary"}
+    assert set(report["summary"]) >= {"domains", "resources", "mandatory", "advisory"}
+    assert set(report["resources"][0]) >= {"domain", "urn", "type", "name"}
+    assert {r["domain"] for r in report["resources"]} == {"sales", "marketing", "ml-features"}
+    assert any(r["type"] == "dmesh:domain:DomainStack" for r in report["resources"])
+
+
+# fixture project -> the exact set of (policy, enforcement) it must produce
+EXPECTED = {
+    "raw-public-bucket": {("no-public-principals", "mandatory"), ("s3-encryption-customer-managed-kms", "mandatory"),
+                          ("s3-public-access-blocked", "mandatory"), ("s3-tls-only", "advisory"), ("stateful-resources-protected", "advisory")},
+    "wildcard-iam": {("iam-no-wildcard-actions", "mandatory"), ("iam-no-wildcard-resource-writes", "mandatory")},
+    "privileged-pod": {("k8s-pod-security", "mandatory")},
+    "unencrypted-stream": {("kinesis-encryption-kms", "mandatory"), ("stateful-resources-protected", "advisory")},
+}
+
+
+@pytest.mark.parametrize("project", sorted(EXPECTED))
+def test_non_compliant_fixture_projects(project):
+    code, report = preview_json(str(FIXTURE_PROJECTS / project))
+    assert code == 1
+    assert {(v["policy"], v["enforcement"]) for v in report["violations"]} == EXPECTED[project]
+    assert report["errors"] == []
+    main = FIXTURE_PROJECTS / project / "__main__.py"
+    # located at the line of the program that declared the resource
+    assert all(v["file"] == str(main) and v["line"] > 1 for v in report["violations"])
+
+
+def test_mesh_with_an_extra_resource_in_a_domain_program(mesh):
+    main = mesh / "marketing" / "__main__.py"
+    main.write_text(main.read_text() + (FIXTURE_PROJECTS / "privileged-pod" / "__main__.py").read_text())
+    code, report = preview_json(str(mesh))
+    assert code == 1
+    assert [(v["domain"], v["policy"]) for v in report["violations"]] == [("marketing", "k8s-pod-security")]
+    assert report["violations"][0]["file"] == str(main)
+
+
+def test_advisory_override_silences_only_its_domain(mesh, edit):
+    edit("sales/domain.yaml", "image: registry.acme.example/sales/orders:1.4.2", "image: docker.io/acme/orders:1.4.2")
+    edit("ml-features/domain.yaml", "image: registry.acme.example/ml/churn-features:5.2.0", "image: docker.io/acme/churn-features:5.2.0")
+    edit("ml-features/domain.yaml", "overrides: {stateful-resources-protected: disabled}", "overrides: {k8s-approved-registries: disabled}")
+    code, report = preview_json(str(mesh))
+    assert code == 0  # advisory only
+    found = [(v["domain"], v["policy"], v["enforcement"]) for v in report["violations"]]
+    assert found == [("sales", "k8s-approved-registries", "advisory")]
+    sales_yaml = mesh / "sales" / "domain.yaml"
+    assert report["violations"][0]["file"] == str(sales_yaml)
+    assert report["violations"][0]["line"] == line_of(sales_yaml, "- name: orders")
+
+
+def test_mandatory_override_is_refused(mesh, edit):
+    edit("ml-features/domain.yaml", "overrides: {stateful-resources-protected: disabled}", "overrides: {k8s-pod-security: disabled}")
+    code, report = preview_json(str(mesh))
+    assert code == 2
+    [error] = report["errors"]
+    assert error["domain"] == "ml-features" and "mandatory global rule" in error["message"]
+
+
+def test_failing_program_names_domain_and_file(mesh):
+    (mesh / "sales" / "__main__.py").write_text("from components import deploy_domain\nraise ValueError('boom')\n")
+    code, report = preview_json(str(mesh))
+    assert code == 2
+    [error] = report["errors"]
+    assert error["domain"] == "sales" and error["file"] == str(mesh / "sales" / "__main__.py")
+    assert "ValueError: boom" in error["message"] and "__main__.py:2" in error["message"]
+    assert report["summary"]["domains"] == 3 and {r["domain"] for r in report["resources"]} == {"marketing", "ml-features"}
+
+
+def test_missing_stack_config_names_key_and_file(mesh):
+    config = mesh / "marketing" / "Pulumi.dev.yaml"
+    config.write_text("\n".join(l for l in config.read_text().splitlines() if "catalogBucket" not in l) + "\n")
+    code, report = preview_json(str(mesh / "marketing"))
+    assert code == 2
+    assert report["errors"][0]["message"] == ("missing stack config 'dmesh:catalogBucket': add it to Pulumi.dev.yaml "
+                                              "(pulumi config set dmesh:catalogBucket <value>)")
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert preview(str(tmp_path / "nothing")).returncode == 2
+    result = preview(str(tmp_path))
+    assert result.returncode == 2 and "holds no Pulumi project" in result.stderr
+
+
+def test_markdown_and_sarif_reports(tmp_path):
+    project = tmp_path / "raw-public-bucket"
+    shutil.copytree(FIXTURE_PROJECTS / "raw-public-bucket", project)
+    md = preview(str(project), "--format", "markdown", "--output", str(tmp_path / "review.md"), cwd=tmp_path)
+    assert md.returncode == 1
+    text = (tmp_path / "review.md").read_text()
+    assert text.startswith("### dmesh policy review: ❌ blocked")
+    assert "| raw-public-bucket | mandatory | `s3-public-access-blocked` | `raw` |" in text
+
+    sarif_run = preview(str(project), "--format", "sarif", cwd=tmp_path)
+    sarif = json.loads(sarif_run.stdout)
+    assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
+    run = sarif["runs"][0]
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run["results"]} <= rule_ids
+    public = next(r for r in run["results"] if r["ruleId"] == "no-public-principals")
+    location = public["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "raw-public-bucket/__main__.py"
+    assert location["region"]["startLine"] == line_of(project / "__main__.py", 'aws.s3.BucketPolicy("raw-policy"')
+    assert public["level"] == "error"
+
+
+def test_table_output_groups_by_domain_and_shows_time():
+    result = preview("tests/fixtures/projects/wildcard-iam")
+    assert result.returncode == 1
+    assert "wildcard-iam: 1 resources, 2 violation(s)" in result.stdout
+    assert "iam-no-wildcard-actions" in result.stdout and " s" in result.stdout.splitlines()[-1]
