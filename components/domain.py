@@ -25,7 +25,7 @@ class DomainStack(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.key = DomainKey(f"{name}-key", spec, settings, child)
         self.storage = {p.name: ProductStorage(f"{name}-{p.name}", spec, p, self.key, settings, child) for p in spec.products if p.s3}
-        self.streams = {p.name: ProductStream(f"{name}-{p.name}", spec, p, self.key, settings, child) for p in spec.products if p.kinesis}
+        self.streams = {p.name: ProductStream(f"{name}-{p.name}-stream", spec, p, self.key, settings, child) for p in spec.products if p.kinesis}
         self.access = DomainAccess(f"{name}-access", spec, inputs, self.key, settings, child)
         bucket_names = {product: storage.bucket_name for product, storage in self.storage.items()}
         self.compute = DomainCompute(f"{name}-compute", spec, self.access.producer.arn, bucket_names, settings, child)

@@ -20,7 +20,7 @@ class ProductStream(pulumi.ComponentResource):
         super().__init__("dmesh:streaming:ProductStream", name, None, opts)
         assert product.kinesis is not None, "ProductStream needs a kinesis port"
         self.stream = aws.kinesis.Stream(
-            f"{name}-stream",
+            f"{name}-kinesis",
             name=naming.stream_name(spec.name, product.name),
             retention_period=product.kinesis.retention_hours,
             encryption_type="KMS",

@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime.settings import ROOT
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -76,6 +77,7 @@ def capture(program: Callable[[], Any], *, project: str, stack: str, mocks: pulu
             config: dict[str, Any] | None = None) -> list[Registration]:
     """Run `program` with a fresh mock monitor and return what it registered, in order."""
     monitor = RecordingMonitor(mocks)
+    ROOT.set(None)  # a fresh root stack per run, so nothing attaches to an earlier program's stack
     pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()})
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     _sync_await(run_pulumi_func(program))

@@ -9,7 +9,8 @@ from blueprints import DomainSpec
 
 from .capture import Registration
 
-PRODUCT_COMPONENTS = ("dmesh:storage:ProductStorage", "dmesh:streaming:ProductStream")
+# per-product components and the suffix DomainStack appends to `<domain>-<product>`
+PRODUCT_COMPONENTS = {"dmesh:storage:ProductStorage": "", "dmesh:streaming:ProductStream": "-stream"}
 
 
 def _product_of(reg: Registration, spec: DomainSpec) -> str | None:
@@ -19,8 +20,9 @@ def _product_of(reg: Registration, spec: DomainSpec) -> str | None:
             value = bag.get("dmesh:product") or bag.get("dmesh/product")
             if value:
                 return str(value)
-    if reg.type in PRODUCT_COMPONENTS and reg.name.startswith(f"{spec.name}-"):
-        return reg.name[len(spec.name) + 1:]
+    suffix = PRODUCT_COMPONENTS.get(reg.type)
+    if suffix is not None and reg.name.startswith(f"{spec.name}-") and reg.name.endswith(suffix):
+        return reg.name[len(spec.name) + 1: len(reg.name) - len(suffix)]
     return None
 
 
