@@ -159,5 +159,54 @@ def policy_config(
         output.write_text(text, encoding="utf-8")
 
 
+@app.command()
+def init(
+    domain: Annotated[str, typer.Argument(help="New domain name ([a-z][a-z0-9-]*, 3-24 chars).")],
+    owner: Annotated[str | None, typer.Option(help="Owning team's e-mail.")] = None,
+    cost_center: Annotated[str | None, typer.Option("--cost-center", help="Cost center charged for the domain.")] = None,
+    preset: Annotated[str | None, typer.Option(help="Golden-path preset: batch@1, streaming@1 or ml-features@1.")] = None,
+    product: Annotated[str | None, typer.Option(help="First data product's name.")] = None,
+    classification: Annotated[str | None, typer.Option(help="Its classification: public, internal, confidential, restricted.")] = None,
+    mesh_root: Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")] = Path("domain_stacks"),
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail when a required value is missing.")] = False,
+) -> None:
+    """Onboard a domain in one step: blueprint, starter contract, Pulumi project, README and CI workflow.
+
+    Example: `dmesh init finance --owner finance-data@acme.example --cost-center CC-5001 --preset batch@1 --product ledger`.
+    """
+    from .onboarding import OnboardingError, init_domain
+
+    if not mesh_root.is_dir():
+        raise _usage_error(f"no such mesh root: {mesh_root}")
+    interactive = not no_input and sys.stdin.isatty()
+    asked = {"owner": owner, "cost_center": cost_center, "preset": preset, "product": product, "classification": classification}
+    defaults = {"preset": "batch@1", "product": "first-product", "classification": "internal"}
+    prompts = {"owner": "Owning team's e-mail", "cost_center": "Cost center", "preset": "Preset (batch@1, streaming@1, ml-features@1)",
+               "product": "First data product", "classification": "Classification (public, internal, confidential, restricted)"}
+    values = {"domain": domain}
+    for key, value in asked.items():
+        if value is None and interactive:
+            value = typer.prompt(prompts[key], default=defaults.get(key))
+        if value is None:
+            value = defaults.get(key)
+        if value is None:
+            raise _usage_error(f"--{key.replace('_', '-')} is required (or run on a terminal without --no-input to be asked)")
+        values[key] = value
+    try:
+        folder, _ = init_domain(mesh_root, values)
+    except OnboardingError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        raise typer.Exit(2) from None
+    created = sorted(str(p.relative_to(mesh_root)) for p in folder.rglob("*") if p.is_file())
+    print(f"Created domain {domain!r} in {folder} and validated it with the mesh:")
+    for path in created:
+        print(f"  {path}")
+    print("Next steps:")
+    print(f"  1. describe the product's columns in {mesh_root}/{domain}/contracts/{values['product']}.odcs.yaml")
+    print(f"  2. dmesh validate {mesh_root}/{domain} && dmesh preview {mesh_root}/{domain}")
+    print(f"  3. commit and open a pull request; deploy with `pulumi up` as {mesh_root}/{domain}/README.md shows")
+
+
 def main() -> None:
     app()

@@ -1,0 +1,2 @@
+from components import deploy_domain
+deploy_domain(__file__)

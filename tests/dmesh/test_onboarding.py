@@ -1,0 +1,153 @@
+"""Onboarding: one command gives a new domain that validates and previews clean, or leaves nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from meshtest import REPO
+
+TEMPLATE = REPO / "blueprints" / "template"
+COOKIECUTTER = Path(sys.executable).parent / "cookiecutter"
+PRESETS = ["batch@1", "streaming@1", "ml-features@1"]
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def dmesh(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return run(sys.executable, "-m", "dmesh", *args, cwd=cwd)
+
+
+def snapshot(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+def assert_clean_domain(mesh: Path, domain: str) -> None:
+    validate = dmesh("validate", str(mesh / domain))
+    assert validate.returncode == 0, validate.stderr
+    preview = dmesh("preview", str(mesh / domain), "--format", "json")
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    report = json.loads(preview.stdout)
+    assert report["violations"] == [] and report["errors"] == [] and report["summary"]["resources"] > 20
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_dmesh_init_creates_a_clean_domain(mesh, preset):
+    result = dmesh("init", "finance", "--owner", "finance-data@acme.example", "--cost-center", "CC-5001", "--preset", preset,
+                   "--product", "ledger", "--classification", "restricted", "--mesh-root", str(mesh), "--no-input")
+    assert result.returncode == 0, result.stderr
+    created = mesh / "finance"
+    assert sorted(str(p.relative_to(created)) for p in created.rglob("*") if p.is_file()) == [
+        ".github/workflows/dmesh-finance.yml", "Pulumi.dev.yaml", "Pulumi.yaml", "README.md", "__main__.py",
+        "contracts/ledger.odcs.yaml", "domain.yaml"]
+    assert "Next steps" in result.stdout
+    assert f"blueprint: {preset}" in (created / "domain.yaml").read_text()
+    workflow = (created / ".github" / "workflows" / "dmesh-finance.yml").read_text()
+    assert "dmesh validate domain_stacks/finance" in workflow and "--format sarif" in workflow and "${{ always() }}" in workflow
+    assert (created / "__main__.py").read_text().count("\n") == 2
+    assert not [p for p in mesh.iterdir() if p.name.startswith(".dmesh-init-")]
+    assert_clean_domain(mesh, "finance")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_plain_cookiecutter_run_creates_a_clean_domain(mesh, preset):
+    result = run(str(COOKIECUTTER), str(TEMPLATE), "-o", str(mesh), "--no-input", "domain=logistics", "owner=logistics@acme.example",
+                 "cost_center=CC-7", f"preset={preset}", "product=shipments", "classification=internal")
+    assert result.returncode == 0, result.stderr
+    assert_clean_domain(mesh, "logistics")
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("domain", "Finance", "domain 'Finance' is not a valid name"),
+    ("owner", "finance-at-acme", "owner 'finance-at-acme' is not an e-mail address"),
+    ("preset", "realtime@2", "unknown preset 'realtime@2': use one of batch@1, ml-features@1, streaming@1"),
+    ("product", "x", "product 'x' is not a valid name"),
+    ("classification", "secret", "unknown classification 'secret'"),
+])
+def test_bad_values_are_refused_and_leave_nothing(mesh, flag, value, message):
+    values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
+              "classification": "internal", flag: value}
+    before = snapshot(mesh)
+    args = ["init", values.pop("domain"), "--mesh-root", str(mesh), "--no-input"]
+    args += [a for k, v in values.items() for a in (f"--{k.replace('_', '-')}", v)]
+    result = dmesh(*args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(mesh) == before
+
+    cc_values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
+                 "classification": "internal", flag: value}
+    plain = run(str(COOKIECUTTER), str(TEMPLATE), "-o", str(mesh), "--no-input", *[f"{k}={v}" for k, v in cc_values.items()])
+    assert plain.returncode != 0 and message in plain.stderr
+    assert snapshot(mesh) == before
+
+
+def test_existing_domain_is_never_overwritten(mesh):
+    before = {p: p.read_bytes() for p in (mesh / "sales").rglob("*") if p.is_file()}
+    result = dmesh("init", "sales", "--owner", "x@acme.example", "--cost-center", "CC-1", "--mesh-root", str(mesh), "--no-input")
+    assert result.returncode == 2 and "domain 'sales' already exists" in result.stderr
+    forced = run(str(COOKIECUTTER), str(TEMPLATE), "-o", str(mesh), "--no-input", "--overwrite-if-exists", "domain=sales",
+                 "owner=x@acme.example", "product=orders")
+    assert forced.returncode != 0 and "a domain is never overwritten" in forced.stderr
+    assert {p: p.read_bytes() for p in (mesh / "sales").rglob("*") if p.is_file()} == before
+
+
+def test_invalid_result_is_rolled_back(mesh, tmp_path):
+    import shutil
+
+    from dmesh.onboarding import OnboardingError, init_domain
+
+    # a template whose output does not validate (as a broken template upgrade would)
+    broken = tmp_path / "template"
+    shutil.copytree(TEMPLATE, broken)
+    blueprint = broken / "{{cookiecutter.domain}}" / "domain.yaml"
+    blueprint.write_text(blueprint.read_text().replace("spec:\n", "spec:\n  colour: red\n"))
+    before = snapshot(mesh)
+    values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
+              "classification": "internal"}
+    with pytest.raises(OnboardingError) as info:
+        init_domain(mesh, values, template=broken)
+    assert any("spec.colour: unknown field" in p for p in info.value.problems)
+    assert snapshot(mesh) == before
+
+
+def test_missing_required_value_without_a_terminal(mesh):
+    result = dmesh("init", "finance", "--cost-center", "CC-1", "--mesh-root", str(mesh), "--no-input")
+    assert result.returncode == 2 and "--owner is required" in result.stderr
+    assert not (mesh / "finance").exists()
+
+
+def test_prompts_for_missing_values_on_a_terminal(mesh):
+    pid, fd = pty.fork()
+    if pid == 0:  # child: dmesh on a pseudo-terminal
+        os.chdir(REPO)
+        os.execv(sys.executable, [sys.executable, "-m", "dmesh", "init", "finance", "--mesh-root", str(mesh)])
+    answers = iter(["finance@acme.example", "CC-42", "streaming@1", "ledger", "internal"])
+    output, deadline = b"", time.time() + 120
+    while time.time() < deadline:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if output.rstrip().endswith(b":") or output.rstrip().endswith(b"]:"):
+            answer = next(answers, None)
+            if answer is not None:
+                os.write(fd, answer.encode() + b"\r")
+                output += b"\n"
+    _, status = os.waitpid(pid, 0)
+    text = output.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "Owning team's e-mail" in text and "Cost center" in text
+    domain = (mesh / "finance" / "domain.yaml").read_text()
+    assert "owner: finance@acme.example" in domain and "blueprint: streaming@1" in domain and "costCenter: CC-42" in domain
