@@ -208,5 +208,68 @@ def init(
     print(f"  3. commit and open a pull request; deploy with `pulumi up` as {mesh_root}/{domain}/README.md shows")
 
 
+local_app = typer.Typer(help="LocalStack for offline testing: host mode without Docker. Example: `dmesh local start`.",
+                        no_args_is_help=True)
+app.add_typer(local_app, name="local")
+
+
+def _local():
+    from .local import LocalStack, endpoint_from_env
+
+    return LocalStack(endpoint_from_env())
+
+
+@local_app.command("start")
+def local_start() -> None:
+    """Start LocalStack (host mode, venv made once) and wait until healthy. Example: `dmesh local start`."""
+    from .local import LocalStackError
+
+    try:
+        _local().start(lambda msg: print(msg, file=sys.stderr))
+    except LocalStackError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
+
+
+@local_app.command("stop")
+def local_stop() -> None:
+    """Stop the LocalStack this tool started (by its PID). Example: `dmesh local stop`."""
+    if not _local().stop(lambda msg: print(msg, file=sys.stderr)):
+        print("no LocalStack started by dmesh is running", file=sys.stderr)
+
+
+@local_app.command("status")
+def local_status() -> None:
+    """Print LocalStack's health (exit 1 when it does not answer). Example: `dmesh local status`."""
+    stack = _local()
+    health = stack.healthy()
+    print(json.dumps({"endpoint": stack.endpoint, "pid": stack.running_pid(), "health": health}, indent=2))
+    raise typer.Exit(0 if health else 1)
+
+
+@local_app.command("pulumi-config")
+def local_pulumi_config(
+    domain: Annotated[Path, typer.Argument(help="Domain folder whose Pulumi.dev.yaml is the base.")],
+) -> None:
+    """Write Pulumi.local.yaml for a domain: its dev config plus LocalStack endpoints (pulumilocal's keys).
+
+    Example: `dmesh local pulumi-config domain_stacks/sales && cd domain_stacks/sales && pulumi up -s local`.
+    """
+    from ruamel.yaml import YAML
+
+    from .local import pulumi_local_config
+
+    base = domain / "Pulumi.dev.yaml"
+    if not base.is_file():
+        raise _usage_error(f"{base} not found")
+    yaml = YAML()
+    config = dict((yaml.load(base.read_text()) or {}).get("config") or {})
+    config.update(pulumi_local_config(_local().endpoint))
+    target = domain / "Pulumi.local.yaml"
+    with target.open("w") as handle:
+        yaml.dump({"config": config}, handle)
+    print(f"wrote {target}", file=sys.stderr)
+
+
 def main() -> None:
     app()

@@ -1,0 +1,172 @@
+"""LocalStack on this machine: host mode when Docker is not available, the compose service otherwise.
+
+Host mode runs `localstack-core` directly under a Python >= 3.12 in its own virtualenv
+(`.localstack-venv`, made once from `localstack/requirements-host.txt`), listening on
+127.0.0.1:4566, and is stopped by the PID it wrote. If something already answers on the
+endpoint (e.g. `docker compose -f localstack/docker-compose.yml up -d`), it is used as is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = "s3,iam,sts,kms,kinesis,ssm,secretsmanager"
+DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+START_TIMEOUT_S = 180
+
+
+class LocalStackError(RuntimeError):
+    pass
+
+
+def endpoint_from_env() -> str:
+    return os.environ.get("LOCALSTACK_ENDPOINT") or os.environ.get("AWS_ENDPOINT_URL") or DEFAULT_ENDPOINT
+
+
+def _version_of(python: str) -> tuple[int, int] | None:
+    try:
+        out = subprocess.run([python, "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    parts = out.stdout.split()
+    return (int(parts[0]), int(parts[1])) if out.returncode == 0 and len(parts) == 2 else None
+
+
+def find_python() -> str:
+    """A Python >= 3.12: python3.13, python3.12 on PATH, then pyenv's installed versions."""
+    candidates = [shutil.which(name) for name in ("python3.13", "python3.12")]
+    pyenv_root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
+    versions = Path(pyenv_root) / "versions"
+    if versions.is_dir():
+        found = sorted((v for v in versions.iterdir() if re.fullmatch(r"3\.(1[2-9])\.\d+", v.name)),
+                       key=lambda v: tuple(int(x) for x in v.name.split(".")), reverse=True)
+        candidates += [str(v / "bin" / "python") for v in found]
+    for candidate in candidates:
+        if candidate and (version := _version_of(candidate)) is not None and version >= (3, 12):
+            return candidate
+    raise LocalStackError("LocalStack needs Python >= 3.12 (python3.13, python3.12 or a pyenv version); none was found. "
+                          "Install one, or run LocalStack with Docker: docker compose -f localstack/docker-compose.yml up -d")
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    endpoint: str = DEFAULT_ENDPOINT
+    venv: Path = REPO / ".localstack-venv"
+    state: Path = REPO / "localstack" / ".state"
+    requirements: Path = REPO / "localstack" / "requirements-host.txt"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state / "localstack.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.state / "localstack.log"
+
+    def healthy(self) -> dict | None:
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}/_localstack/health", timeout=2) as response:
+                return json.loads(response.read())
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+            return pid
+        except (OSError, ValueError):
+            return None
+
+    def ensure_venv(self, say=print) -> Path:
+        python = self.venv / "bin" / "python"
+        stamp = self.venv / ".requirements-sha256"
+        digest = hashlib.sha256(self.requirements.read_bytes()).hexdigest()
+        if python.exists() and stamp.exists() and stamp.read_text() == digest:
+            return python
+        say(f"creating {self.venv} for LocalStack (once; ~1 min)")
+        subprocess.run([find_python(), "-m", "venv", "--clear", str(self.venv)], check=True)
+        for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-r", str(self.requirements)]):
+            result = subprocess.run([str(python), "-m", "pip", *args], capture_output=True, text=True)
+            if result.returncode != 0:
+                raise LocalStackError(f"installing LocalStack failed:\n{result.stderr[-3000:]}")
+        stamp.write_text(digest)
+        return python
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_file.exists():
+            return "(no log)"
+        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+
+    def start(self, say=print) -> bool:
+        """Start host mode unless something already serves the endpoint; True when this call started it."""
+        if self.healthy() is not None:
+            say(f"LocalStack already answers on {self.endpoint}; using it")
+            return False
+        python = self.ensure_venv(say)
+        self.state.mkdir(parents=True, exist_ok=True)
+        host_port = self.endpoint.split("://", 1)[-1]
+        env = {**os.environ, "GATEWAY_LISTEN": host_port, "SERVICES": SERVICES, "LOCALSTACK_VOLUME_DIR": str(self.state / "volume"),
+               "DISABLE_EVENTS": "1", "SKIP_SSL_CERT_DOWNLOAD": "1"}
+        with self.log_file.open("w") as log:
+            process = subprocess.Popen([str(python), "-m", "localstack.runtime.main"], stdout=log, stderr=subprocess.STDOUT,
+                                       env=env, cwd=self.state, start_new_session=True)
+        self.pid_file.write_text(str(process.pid))
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                self.pid_file.unlink(missing_ok=True)
+                raise LocalStackError(f"LocalStack exited with code {process.returncode}; log tail:\n{self.log_tail()}")
+            if self.healthy() is not None:
+                say(f"LocalStack (host mode, pid {process.pid}) ready on {self.endpoint}")
+                return True
+            time.sleep(1)
+        self.stop()
+        raise LocalStackError(f"LocalStack did not become healthy within {START_TIMEOUT_S} s; log tail:\n{self.log_tail()}")
+
+    def stop(self, say=print) -> bool:
+        pid = self.running_pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(60):
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                break
+            time.sleep(0.5)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        say(f"LocalStack (pid {pid}) stopped")
+        return True
+
+
+def pulumi_local_config(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, object]:
+    """Stack config for LocalStack, with the keys pulumilocal sets."""
+    services = ["s3", "iam", "sts", "kms", "kinesis", "glue", "ssm", "secretsmanager"]
+    return {
+        "aws:region": "us-east-1",
+        "aws:accessKey": "test",
+        "aws:secretKey": "test",
+        "aws:s3UsePathStyle": "true",
+        "aws:skipCredentialsValidation": "true",
+        "aws:skipRequestingAccountId": "true",
+        "aws:skipMetadataApiCheck": "true",
+        "aws:endpoints": [{service: endpoint for service in services}],
+    }
+
