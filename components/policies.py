@@ -52,15 +52,27 @@ def granted_roles(settings: PlatformSettings, grants: tuple[str, ...]) -> list[s
     return [naming.consumer_role_arn(settings.account_id, d) for d in sorted(grants)]
 
 
+def _deny_ungranted_consumers(settings: PlatformSettings, domain: str, grants: tuple[str, ...], actions: list[str],
+                              resources: list[str]) -> Statement:
+    """The producer's word is final: other domains' consumer roles are refused even if they grant themselves access."""
+    return {
+        "Sid": "DenyUngrantedConsumers", "Effect": "Deny", "Principal": "*", "Action": actions, "Resource": resources,
+        "Condition": {
+            "ArnLike": {"aws:PrincipalArn": naming.role_arn(settings.account_id, "*", "consumer")},
+            "ArnNotEquals": {"aws:PrincipalArn": granted_roles(settings, (*grants, domain))},
+        },
+    }
+
+
 def bucket_policy(settings: PlatformSettings, domain: str, product: str, grants: tuple[str, ...]) -> dict[str, Any]:
-    """TLS only; granted consumer roles may list the product prefix and read its objects, nothing more."""
+    """TLS only; granted consumer roles may list the product prefix and read its objects, other consumers may not."""
     bucket = naming.bucket_name(domain, product)
     prefix = naming.product_prefix(product)
     statements: list[Statement] = [{
         "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
         "Resource": [bucket_arn(bucket), f"{bucket_arn(bucket)}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }]
+    }, _deny_ungranted_consumers(settings, domain, grants, ["s3:GetObject", "s3:ListBucket"], [bucket_arn(bucket), f"{bucket_arn(bucket)}/*"])]
     if grants:
         principals = {"ArnEquals": {"aws:PrincipalArn": granted_roles(settings, grants)}}
         statements += [
@@ -73,11 +85,12 @@ def bucket_policy(settings: PlatformSettings, domain: str, product: str, grants:
 
 
 def stream_policy(settings: PlatformSettings, domain: str, product: str, grants: tuple[str, ...]) -> dict[str, Any]:
-    return document([{
-        "Sid": "GrantedConsumersRead", "Effect": "Allow", "Principal": _account_root(settings), "Action": KINESIS_READ,
-        "Resource": stream_arn(settings, domain, product),
-        "Condition": {"ArnEquals": {"aws:PrincipalArn": granted_roles(settings, grants)}},
-    }])
+    stream = stream_arn(settings, domain, product)
+    return document([
+        {"Sid": "GrantedConsumersRead", "Effect": "Allow", "Principal": _account_root(settings), "Action": KINESIS_READ,
+         "Resource": stream, "Condition": {"ArnEquals": {"aws:PrincipalArn": granted_roles(settings, grants)}}},
+        _deny_ungranted_consumers(settings, domain, grants, KINESIS_READ, [stream]),
+    ])
 
 
 def key_policy(settings: PlatformSettings, spec: DomainSpec) -> dict[str, Any]:

@@ -142,8 +142,13 @@ def test_bucket_policy_admits_exactly_the_granted_consumers(build, example_specs
     assert by_sid["GrantedConsumersList"]["Condition"]["StringLike"] == {"s3:prefix": ["orders/*"]}
     # a product without grants admits nobody
     no_grant = json.loads(got.named("sales-customers-policy").inputs["policy"])
-    assert [s["Sid"] for s in no_grant["Statement"]] == ["DenyInsecureTransport", "GrantedConsumersList", "GrantedConsumersRead"]
-    assert no_grant["Statement"][1]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == [consumer_arn("ml-features")]
+    assert [s["Sid"] for s in no_grant["Statement"]] == ["DenyInsecureTransport", "DenyUngrantedConsumers", "GrantedConsumersList", "GrantedConsumersRead"]
+    assert no_grant["Statement"][2]["Condition"]["ArnEquals"]["aws:PrincipalArn"] == [consumer_arn("ml-features")]
+    # every other domain's consumer role is refused by the producer, whatever its own identity policy says
+    deny = by_sid["DenyUngrantedConsumers"]
+    assert deny["Effect"] == "Deny" and deny["Action"] == ["s3:GetObject", "s3:ListBucket"]
+    assert deny["Condition"] == {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/dm-*-consumer"},
+                                 "ArnNotEquals": {"aws:PrincipalArn": [consumer_arn("marketing"), consumer_arn("ml-features"), consumer_arn("sales")]}}
 
 
 def test_key_policy_lets_granted_consumers_decrypt_only(build, example_specs):
@@ -163,7 +168,8 @@ def test_stream_policy_is_read_only_for_granted_consumers(build, example_specs):
     stream = got.named("sales-orders-stream-kinesis").inputs
     assert stream["encryptionType"] == "KMS" and stream["kmsKeyId"] == got.named("sales-key-key").state["arn"]
     assert stream["retentionPeriod"] == 48 and stream["name"] == "dm-sales-orders"
-    [statement] = json.loads(next(r for r in got.of_type("kinesis/resourcePolicy:ResourcePolicy")).inputs["policy"])["Statement"]
+    statement, deny = json.loads(next(r for r in got.of_type("kinesis/resourcePolicy:ResourcePolicy")).inputs["policy"])["Statement"]
+    assert deny["Sid"] == "DenyUngrantedConsumers" and deny["Effect"] == "Deny"
     assert statement["Action"] == policies.KINESIS_READ
     assert statement["Resource"] == "arn:aws:kinesis:eu-west-1:123456789012:stream/dm-sales-orders"
     assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"] == [consumer_arn("marketing"), consumer_arn("ml-features")]

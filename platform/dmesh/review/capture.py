@@ -49,8 +49,12 @@ class Registration:
 
 
 def _plain(value: Any) -> Any:
-    """Inputs as JSON-able data (secrets unwrapped: the pack sees values as the engine does)."""
-    return json.loads(json.dumps(value, default=str))
+    """Inputs as JSON-able data (secrets unwrapped: the pack sees values as the engine does).
+
+    Pulumi's wire format carries every number as a double; whole numbers come back as ints,
+    the way they were written in the program.
+    """
+    return json.loads(json.dumps(value, default=str), parse_float=lambda text: int(float(text)) if float(text).is_integer() else float(text))
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):

@@ -1,0 +1,280 @@
+"""Test harness, not a deploy engine: apply what a domain program registered (captured under
+Pulumi's mocks) to an AWS emulator with boto3, so the emulator's APIs judge the requests.
+
+Only the resource types the components generate are supported; Kubernetes objects and Pulumi
+components are skipped. Values the mocks invented (KMS key ids and ARNs) are swapped for the
+emulator's real ones as resources are applied in registration order (dependencies first).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh
+from components import DomainStack
+from components.settings import PlatformSettings
+from dmesh.governance.catalog import rule_levels
+from dmesh.review.capture import Registration, capture
+from dmesh.review.mocks import MeshMocks
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+SETTINGS = PlatformSettings(region=REGION, account_id=ACCOUNT, audit_bucket="dm-platform-audit-logs", catalog_bucket="dm-platform-catalog",
+                            oidc_provider_arn=f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/EMULATOR")
+
+
+def capture_mesh(root: Path) -> tuple[dict[str, DomainSpec], dict[str, list[Registration]]]:
+    """Every domain of the mesh under mocks, with settings that match the emulators' account and region."""
+    mesh = load_mesh(root, rule_levels())
+    assert mesh.valid, [f.render() for f in mesh.findings]
+    captured = {}
+    for name, spec in mesh.domains.items():
+        inputs: dict[ProductRef, ProductSpec] = {r: mesh.domains[r.domain].product(r.product) for p in spec.products for r in p.inputs}
+        captured[name] = capture(lambda: DomainStack(spec, inputs, SETTINGS), project=name, stack="emulator",
+                                 mocks=MeshMocks(ACCOUNT, REGION))
+    return mesh.domains, captured
+
+
+def _tags(tags: dict[str, str] | None) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
+
+
+@dataclass
+class Applier:
+    """Applies registrations through boto3 clients of one emulator endpoint."""
+
+    clients: Callable[[str], Any]
+    skip_types: frozenset[str] = frozenset()
+    substitutions: dict[str, str] = field(default_factory=dict)
+    applied: list[Registration] = field(default_factory=list)
+
+    def _sub(self, value: Any) -> Any:
+        if isinstance(value, str):
+            for mock, real in self.substitutions.items():
+                value = value.replace(mock, real)
+            return value
+        if isinstance(value, list):
+            return [self._sub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._sub(v) for k, v in value.items()}
+        return value
+
+    def prepare_platform(self) -> None:
+        """The platform stack's buckets (audit logs, catalog) that domain stacks refer to by name."""
+        s3 = self.clients("s3")
+        for bucket in (SETTINGS.audit_bucket, SETTINGS.catalog_bucket):
+            s3.create_bucket(Bucket=bucket)
+
+    def apply_all(self, registrations: Iterable[Registration]) -> None:
+        for reg in registrations:
+            if not reg.custom or reg.type.startswith("kubernetes:") or reg.type in self.skip_types:
+                continue
+            handler = HANDLERS.get(reg.type)
+            if handler is None:
+                raise NotImplementedError(f"the harness cannot apply {reg.type} ({reg.name})")
+            handler(self, reg, self._sub(reg.inputs))
+            self.applied.append(reg)
+
+
+def _bucket(a: Applier, reg: Registration, i: dict) -> None:
+    s3 = a.clients("s3")
+    s3.create_bucket(Bucket=i["bucket"])
+    if i.get("tags"):
+        s3.put_bucket_tagging(Bucket=i["bucket"], Tagging={"TagSet": _tags(i["tags"])})
+
+
+def _sse(a: Applier, reg: Registration, i: dict) -> None:
+    rules = [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": r["applyServerSideEncryptionByDefault"]["sseAlgorithm"],
+                                                     "KMSMasterKeyID": r["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]},
+              "BucketKeyEnabled": r.get("bucketKeyEnabled", False)} for r in i["rules"]]
+    a.clients("s3").put_bucket_encryption(Bucket=i["bucket"], ServerSideEncryptionConfiguration={"Rules": rules})
+
+
+def _versioning(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("s3").put_bucket_versioning(Bucket=i["bucket"], VersioningConfiguration={"Status": i["versioningConfiguration"]["status"]})
+
+
+def _lifecycle(a: Applier, reg: Registration, i: dict) -> None:
+    rules = []
+    for r in i["rules"]:
+        rule: dict[str, Any] = {"ID": r["id"], "Status": r["status"], "Filter": {"Prefix": r.get("filter", {}).get("prefix", "")}}
+        if "expiration" in r:
+            rule["Expiration"] = {"Days": r["expiration"]["days"]}
+        if "noncurrentVersionExpiration" in r:
+            rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": r["noncurrentVersionExpiration"]["noncurrentDays"]}
+        if "abortIncompleteMultipartUpload" in r:
+            rule["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": r["abortIncompleteMultipartUpload"]["daysAfterInitiation"]}
+        rules.append(rule)
+    a.clients("s3").put_bucket_lifecycle_configuration(Bucket=i["bucket"], LifecycleConfiguration={"Rules": rules})
+
+
+def _public_access_block(a: Applier, reg: Registration, i: dict) -> None:
+    flags = {k[0].upper() + k[1:]: i[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")}
+    flags = {k.replace("Acls", "Acls"): v for k, v in flags.items()}
+    a.clients("s3").put_public_access_block(Bucket=i["bucket"], PublicAccessBlockConfiguration={
+        "BlockPublicAcls": flags["BlockPublicAcls"], "BlockPublicPolicy": flags["BlockPublicPolicy"],
+        "IgnorePublicAcls": flags["IgnorePublicAcls"], "RestrictPublicBuckets": flags["RestrictPublicBuckets"]})
+
+
+def _ownership(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("s3").put_bucket_ownership_controls(Bucket=i["bucket"], OwnershipControls={"Rules": [{"ObjectOwnership": i["rule"]["objectOwnership"]}]})
+
+
+def _logging(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("s3").put_bucket_logging(Bucket=i["bucket"], BucketLoggingStatus={
+        "LoggingEnabled": {"TargetBucket": i["targetBucket"], "TargetPrefix": i["targetPrefix"]}})
+
+
+def _bucket_policy(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("s3").put_bucket_policy(Bucket=i["bucket"], Policy=i["policy"])
+
+
+def _object(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("s3").put_object(Bucket=i["bucket"], Key=i["key"], Body=i["content"].encode(), ContentType=i.get("contentType", ""),
+                               Tagging=urllib.parse.urlencode(i.get("tags") or {}))
+
+
+def _key(a: Applier, reg: Registration, i: dict) -> None:
+    kms = a.clients("kms")
+    key = kms.create_key(Description=i.get("description", ""), Policy=i["policy"],
+                         Tags=[{"TagKey": k, "TagValue": v} for k, v in (i.get("tags") or {}).items()])["KeyMetadata"]
+    if i.get("enableKeyRotation"):
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+    a.substitutions[reg.state["keyId"]] = key["KeyId"]
+    a.substitutions[reg.state["arn"]] = key["Arn"]
+
+
+def _alias(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("kms").create_alias(AliasName=i["name"], TargetKeyId=i["targetKeyId"])
+
+
+def _policy(a: Applier, reg: Registration, i: dict) -> None:
+    arn = a.clients("iam").create_policy(PolicyName=i["name"], PolicyDocument=i["policy"], Description=i.get("description", ""),
+                                         Tags=_tags(i.get("tags")))["Policy"]["Arn"]
+    a.substitutions[reg.state["arn"]] = arn
+
+
+def _role(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("iam").create_role(RoleName=i["name"], AssumeRolePolicyDocument=i["assumeRolePolicy"],
+                                 PermissionsBoundary=i["permissionsBoundary"], Tags=_tags(i.get("tags")))
+
+
+def _role_policy(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("iam").put_role_policy(RoleName=i["role"], PolicyName=reg.name, PolicyDocument=i["policy"])
+
+
+def _stream(a: Applier, reg: Registration, i: dict) -> None:
+    kinesis = a.clients("kinesis")
+    name = i["name"]
+    kinesis.create_stream(StreamName=name, StreamModeDetails={"StreamMode": i["streamModeDetails"]["streamMode"]})
+    kinesis.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    if i.get("retentionPeriod", 24) > 24:
+        kinesis.increase_stream_retention_period(StreamName=name, RetentionPeriodHours=i["retentionPeriod"])
+    if i.get("encryptionType") == "KMS":
+        kinesis.start_stream_encryption(StreamName=name, EncryptionType="KMS", KeyId=i["kmsKeyId"])
+    if i.get("tags"):
+        kinesis.add_tags_to_stream(StreamName=name, Tags=i["tags"])
+
+
+def _stream_policy(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("kinesis").put_resource_policy(ResourceARN=i["resourceArn"], Policy=i["policy"])
+
+
+def _glue_database(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("glue").create_database(DatabaseInput={"Name": i["name"], "Description": i.get("description", ""),
+                                                     "Parameters": i.get("parameters", {})})
+
+
+def _glue_table(a: Applier, reg: Registration, i: dict) -> None:
+    sd = i["storageDescriptor"]
+    columns = [{"Name": c["name"], "Type": c["type"], **({"Comment": c["comment"]} if c.get("comment") else {})} for c in sd["columns"]]
+    serde = sd.get("serDeInfo", {})
+    a.clients("glue").create_table(DatabaseName=i["databaseName"], TableInput={
+        "Name": i["name"], "Description": i.get("description", ""), "TableType": i["tableType"], "Parameters": i.get("parameters", {}),
+        "StorageDescriptor": {"Location": sd["location"], "InputFormat": sd["inputFormat"], "OutputFormat": sd["outputFormat"],
+                              "Columns": columns, "SerdeInfo": {"SerializationLibrary": serde.get("serializationLibrary", ""),
+                                                                "Parameters": serde.get("parameters") or {}}},
+    })
+
+
+HANDLERS: dict[str, Callable[[Applier, Registration, dict], None]] = {
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _sse,
+    "aws:s3/bucketVersioning:BucketVersioning": _versioning,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _lifecycle,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _public_access_block,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _ownership,
+    "aws:s3/bucketLogging:BucketLogging": _logging,
+    "aws:s3/bucketPolicy:BucketPolicy": _bucket_policy,
+    "aws:s3/bucketObjectv2:BucketObjectv2": _object,
+    "aws:kms/key:Key": _key,
+    "aws:kms/alias:Alias": _alias,
+    "aws:iam/policy:Policy": _policy,
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:kinesis/stream:Stream": _stream,
+    "aws:kinesis/resourcePolicy:ResourcePolicy": _stream_policy,
+    "aws:glue/catalogDatabase:CatalogDatabase": _glue_database,
+    "aws:glue/catalogTable:CatalogTable": _glue_table,
+}
+
+
+def client_factory(endpoint: str | None, access_key: str = ACCOUNT, secret_key: str = "test", token: str | None = None):
+    session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key=secret_key, aws_session_token=token,
+                                    region_name=REGION)
+    cache: dict[str, Any] = {}
+
+    def clients(service: str):
+        if service not in cache:
+            config = boto3.session.Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2})
+            cache[service] = session.client(service, endpoint_url=endpoint, config=config)
+        return cache[service]
+
+    return clients
+
+
+def remove_mesh(clients: Callable[[str], Any], registrations: Iterable[Registration]) -> None:
+    """Best-effort removal of what `Applier` creates, so a long-lived emulator can be reused between runs."""
+    regs = list(registrations)
+    s3, iam, kinesis, kms = clients("s3"), clients("iam"), clients("kinesis"), clients("kms")
+    buckets = [r.inputs["bucket"] for r in regs if r.type == "aws:s3/bucket:Bucket"] + [SETTINGS.audit_bucket, SETTINGS.catalog_bucket]
+    for bucket in buckets:
+        try:
+            for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+                items = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+                if items:
+                    s3.delete_objects(Bucket=bucket, Delete={"Objects": items})
+            s3.delete_bucket(Bucket=bucket)
+        except s3.exceptions.ClientError:
+            pass
+    for role in (r.inputs["name"] for r in regs if r.type == "aws:iam/role:Role"):
+        try:
+            for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+                iam.delete_role_policy(RoleName=role, PolicyName=name)
+            iam.delete_role(RoleName=role)
+        except iam.exceptions.ClientError:
+            pass
+    for policy in (r for r in regs if r.type == "aws:iam/policy:Policy"):
+        try:
+            iam.delete_policy(PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/{policy.inputs['name']}")
+        except iam.exceptions.ClientError:
+            pass
+    for stream in (r.inputs["name"] for r in regs if r.type == "aws:kinesis/stream:Stream"):
+        try:
+            kinesis.delete_stream(StreamName=stream, EnforceConsumerDeletion=True)
+            kinesis.get_waiter("stream_not_exists").wait(StreamName=stream, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        except kinesis.exceptions.ClientError:
+            pass
+    for alias in (r.inputs["name"] for r in regs if r.type == "aws:kms/alias:Alias"):
+        try:
+            key = kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
+            kms.delete_alias(AliasName=alias)
+            kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+        except kms.exceptions.ClientError:
+            pass
