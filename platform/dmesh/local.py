@@ -86,10 +86,9 @@ class LocalStack:
     def running_pid(self) -> int | None:
         try:
             pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-            return pid
         except (OSError, ValueError):
             return None
+        return pid if _alive(pid) else None
 
     def ensure_venv(self, say=print) -> Path:
         python = self.venv / "bin" / "python"
@@ -120,7 +119,8 @@ class LocalStack:
         self.state.mkdir(parents=True, exist_ok=True)
         host_port = self.endpoint.split("://", 1)[-1]
         env = {**os.environ, "GATEWAY_LISTEN": host_port, "SERVICES": SERVICES, "LOCALSTACK_VOLUME_DIR": str(self.state / "volume"),
-               "DISABLE_EVENTS": "1", "SKIP_SSL_CERT_DOWNLOAD": "1"}
+               "DISABLE_EVENTS": "1", "SKIP_SSL_CERT_DOWNLOAD": "1",
+               "KINESIS_PERSISTENCE": "0"}  # every start is a clean emulator
         with self.log_file.open("w") as log:
             process = subprocess.Popen([str(python), "-m", "localstack.runtime.main"], stdout=log, stderr=subprocess.STDOUT,
                                        env=env, cwd=self.state, start_new_session=True)
@@ -144,16 +144,29 @@ class LocalStack:
             return False
         os.killpg(pid, signal.SIGTERM)
         for _ in range(60):
-            try:
-                os.kill(pid, 0)
-            except OSError:
+            if not _alive(pid):
                 break
             time.sleep(0.5)
         else:
             os.killpg(pid, signal.SIGKILL)
+            _alive(pid)
         self.pid_file.unlink(missing_ok=True)
         say(f"LocalStack (pid {pid}) stopped")
         return True
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process still runs; reaps it when it is our own exited child (a zombie answers kill(0))."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 def pulumi_local_config(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, object]:

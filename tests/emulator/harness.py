@@ -265,7 +265,8 @@ def remove_mesh(clients: Callable[[str], Any], registrations: Iterable[Registrat
             iam.delete_policy(PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/{policy.inputs['name']}")
         except iam.exceptions.ClientError:
             pass
-    for stream in (r.inputs["name"] for r in regs if r.type == "aws:kinesis/stream:Stream"):
+    existing = set(kinesis.list_streams()["StreamNames"])  # deleting a missing stream upsets kinesis-mock: only delete what exists
+    for stream in (r.inputs["name"] for r in regs if r.type == "aws:kinesis/stream:Stream" and r.inputs["name"] in existing):
         try:
             kinesis.delete_stream(StreamName=stream, EnforceConsumerDeletion=True)
             kinesis.get_waiter("stream_not_exists").wait(StreamName=stream, WaiterConfig={"Delay": 1, "MaxAttempts": 60})

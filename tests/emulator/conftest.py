@@ -1,0 +1,92 @@
+"""Emulators for the suite: LocalStack (host mode here, or whatever answers on its endpoint) and moto.
+
+Both are started and stopped by the suite itself. If LocalStack cannot start the tests fail with
+the log's tail; they never skip. The access matrix is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from moto import mock_aws
+from moto.core.authorization import enable_iam_authentication
+
+from access_matrix import Check, s3_products, summarize
+from blueprints import DomainSpec, naming
+from dmesh.local import LocalStack, LocalStackError, endpoint_from_env
+from dmesh.review.capture import Registration
+from harness import SETTINGS, Applier, capture_mesh, client_factory, remove_mesh
+from meshtest import EXAMPLE_MESH
+
+MATRIX_KEY = pytest.StashKey[list[Check]]()
+
+
+@pytest.fixture(scope="session")
+def example_mesh() -> tuple[dict[str, DomainSpec], dict[str, list[Registration]]]:
+    return capture_mesh(EXAMPLE_MESH)
+
+
+@pytest.fixture(scope="session")
+def localstack() -> Iterator[str]:
+    stack = LocalStack(endpoint_from_env())
+    ours = stack.running_pid() is not None
+    if ours:  # a host-mode LocalStack left by an earlier run: start from a clean state
+        stack.stop(lambda _msg: None)
+    try:
+        started = stack.start(lambda msg: print(msg))
+    except LocalStackError as exc:
+        pytest.fail(f"LocalStack could not start: {exc}", pytrace=False)
+    yield stack.endpoint
+    if started:
+        stack.stop(lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def localstack_mesh(localstack, example_mesh) -> tuple[Applier, dict[str, list[Registration]]]:
+    """The example mesh applied to LocalStack (Glue is not in LocalStack's community edition: moto covers it)."""
+    _, captured = example_mesh
+    clients = client_factory(localstack)
+    remove_mesh(clients, [r for regs in captured.values() for r in regs])  # only matters for a long-lived external LocalStack
+    applier = Applier(clients, skip_types=frozenset({"aws:glue/catalogDatabase:CatalogDatabase", "aws:glue/catalogTable:CatalogTable"}))
+    applier.prepare_platform()
+    for registrations in captured.values():
+        applier.apply_all(registrations)
+    return applier, captured
+
+
+@contextmanager
+def moto_world(specs: dict[str, DomainSpec], captured: dict[str, list[Registration]]) -> Iterator[Callable[[str], Callable]]:
+    """Everything applied to moto, one data object per product, and every role assumed; yields a client factory per role
+    whose calls run with IAM enforcement."""
+    with mock_aws():
+        admin = client_factory(None)
+        applier = Applier(admin)
+        applier.prepare_platform()
+        for registrations in captured.values():
+            applier.apply_all(registrations)
+        for producer, product in s3_products(specs):
+            admin("s3").put_object(Bucket=naming.bucket_name(producer.name, product), Key=f"{naming.product_prefix(product)}part-0000.json", Body=b"{}")
+        sessions = {}
+        for domain in specs:
+            for kind in ("consumer", "producer"):
+                arn = naming.role_arn(SETTINGS.account_id, domain, kind)
+                creds = admin("sts").assume_role(RoleArn=arn, RoleSessionName=f"matrix-{domain}-{kind}")["Credentials"]
+                sessions[arn] = client_factory(None, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+        with enable_iam_authentication():
+            yield sessions.__getitem__
+
+
+def record(config: pytest.Config, checks: list[Check]) -> None:
+    config.stash.setdefault(MATRIX_KEY, []).extend(checks)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    checks = config.stash.get(MATRIX_KEY, [])
+    if not checks:
+        return
+    terminalreporter.section("cross-domain access matrix")
+    for side, row in sorted(summarize(checks).items()):
+        terminalreporter.write_line(f"{side:>14}: {row.get('tried', 0):4} tried, {row.get('allowed', 0):4} allowed, "
+                                    f"{row.get('denied', 0):4} denied, {row.get('mismatches', 0)} mismatches")
