@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import pytest
 from botocore.exceptions import ClientError
 
 from blueprints import DomainSpec, ProductRef, naming
@@ -154,3 +155,10 @@ def identity_side(specs: dict[str, DomainSpec], clients_for: Callable[[str], Cal
                         allowed = False
                     checks.append(Check("identity", principal, action, resource, expected(specs, domain, kind, producer, product, action), allowed))
     return checks
+
+
+MATRIX_KEY = pytest.StashKey[list[Check]]()
+
+
+def record(config: pytest.Config, checks: list[Check]) -> None:
+    config.stash.setdefault(MATRIX_KEY, []).extend(checks)

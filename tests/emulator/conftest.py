@@ -6,22 +6,16 @@ the log's tail; they never skip. The access matrix is printed at the end of the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 
 import pytest
-from moto import mock_aws
-from moto.core.authorization import enable_iam_authentication
 
-from access_matrix import Check, s3_products, summarize
-from blueprints import DomainSpec, naming
+from access_matrix import MATRIX_KEY, summarize
+from blueprints import DomainSpec
 from dmesh.local import LocalStack, LocalStackError, endpoint_from_env
 from dmesh.review.capture import Registration
-from harness import SETTINGS, Applier, capture_mesh, client_factory, remove_mesh
+from harness import Applier, capture_mesh, client_factory, remove_mesh
 from meshtest import EXAMPLE_MESH
-
-MATRIX_KEY = pytest.StashKey[list[Check]]()
-
 
 @pytest.fixture(scope="session")
 def example_mesh() -> tuple[dict[str, DomainSpec], dict[str, list[Registration]]]:
@@ -54,32 +48,6 @@ def localstack_mesh(localstack, example_mesh) -> tuple[Applier, dict[str, list[R
     for registrations in captured.values():
         applier.apply_all(registrations)
     return applier, captured
-
-
-@contextmanager
-def moto_world(specs: dict[str, DomainSpec], captured: dict[str, list[Registration]]) -> Iterator[Callable[[str], Callable]]:
-    """Everything applied to moto, one data object per product, and every role assumed; yields a client factory per role
-    whose calls run with IAM enforcement."""
-    with mock_aws():
-        admin = client_factory(None)
-        applier = Applier(admin)
-        applier.prepare_platform()
-        for registrations in captured.values():
-            applier.apply_all(registrations)
-        for producer, product in s3_products(specs):
-            admin("s3").put_object(Bucket=naming.bucket_name(producer.name, product), Key=f"{naming.product_prefix(product)}part-0000.json", Body=b"{}")
-        sessions = {}
-        for domain in specs:
-            for kind in ("consumer", "producer"):
-                arn = naming.role_arn(SETTINGS.account_id, domain, kind)
-                creds = admin("sts").assume_role(RoleArn=arn, RoleSessionName=f"matrix-{domain}-{kind}")["Credentials"]
-                sessions[arn] = client_factory(None, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
-        with enable_iam_authentication():
-            yield sessions.__getitem__
-
-
-def record(config: pytest.Config, checks: list[Check]) -> None:
-    config.stash.setdefault(MATRIX_KEY, []).extend(checks)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

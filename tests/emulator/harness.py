@@ -8,15 +8,19 @@ emulator's real ones as resources are applied in registration order (dependencie
 
 from __future__ import annotations
 
+import json
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
+from moto import mock_aws
+from moto.core.authorization import enable_iam_authentication
 
-from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh
+from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh, naming
 from components import DomainStack
 from components.settings import PlatformSettings
 from dmesh.governance.catalog import rule_levels
@@ -70,6 +74,11 @@ class Applier:
         s3 = self.clients("s3")
         for bucket in (SETTINGS.audit_bucket, SETTINGS.catalog_bucket):
             s3.create_bucket(Bucket=bucket)
+        # S3 server access logs are delivered by the logging service principal (AWS S3 user guide)
+        s3.put_bucket_policy(Bucket=SETTINGS.audit_bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Sid": "S3ServerAccessLogsPolicy", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{SETTINGS.audit_bucket}/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]}))
 
     def apply_all(self, registrations: Iterable[Registration]) -> None:
         for reg in registrations:
@@ -279,3 +288,28 @@ def remove_mesh(clients: Callable[[str], Any], registrations: Iterable[Registrat
             kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
         except kms.exceptions.ClientError:
             pass
+
+
+@contextmanager
+def moto_world(specs: dict[str, DomainSpec], captured: dict[str, list[Registration]]) -> Iterator[Callable[[str], Callable]]:
+    """Everything applied to moto (bucket policies aside), one data object per product, and every role assumed;
+    yields a client factory per role whose calls run with IAM enforcement."""
+    with mock_aws():
+        admin = client_factory(None)
+        # moto treats conditions it cannot evaluate as met, so the bucket policies' conditional Deny statements
+        # would refuse everyone; bucket policies are judged on the resource side (policy_eval) instead
+        applier = Applier(admin, skip_types=frozenset({"aws:s3/bucketPolicy:BucketPolicy"}))
+        applier.prepare_platform()
+        for registrations in captured.values():
+            applier.apply_all(registrations)
+        for producer in specs.values():
+            for product in (p.name for p in producer.products if p.s3):
+                admin("s3").put_object(Bucket=naming.bucket_name(producer.name, product), Key=f"{naming.product_prefix(product)}part-0000.json", Body=b"{}")
+        sessions = {}
+        for domain in specs:
+            for kind in ("consumer", "producer"):
+                arn = naming.role_arn(SETTINGS.account_id, domain, kind)
+                creds = admin("sts").assume_role(RoleArn=arn, RoleSessionName=f"matrix-{domain}-{kind}")["Credentials"]
+                sessions[arn] = client_factory(None, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+        with enable_iam_authentication():
+            yield sessions.__getitem__
