@@ -35,7 +35,10 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("s3-encryption-customer-managed-kms", "Every S3 bucket is encrypted with SSE-KMS under a customer-managed key.",
-         "mandatory", "stack", s3_rules.encryption_customer_managed_kms),
+         "mandatory", "stack", s3_rules.encryption_customer_managed_kms,
+         {"exemptBuckets": {"type": "array", "items": {"type": "string"},
+                            "description": "Buckets AWS cannot encrypt with SSE-KMS (S3 server access log targets); platform config only."}},
+         {"exemptBuckets": []}),
     Rule("s3-public-access-blocked", "Every S3 bucket has a public access block with all four flags set.",
          "mandatory", "stack", s3_rules.public_access_blocked),
     Rule("s3-versioning-enabled", "Every S3 bucket has versioning enabled.", "mandatory", "stack", s3_rules.versioning_enabled),

@@ -33,7 +33,8 @@ def _sse_defaults(resource: ResourceView) -> list[Mapping[str, Any]]:
 
 
 def encryption_customer_managed_kms(resources: Sequence[ResourceView], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    for bucket in (r for r in resources if r.type in BUCKET_TYPES):
+    exempt = set(config.get("exemptBuckets") or [])
+    for bucket in (r for r in resources if r.type in BUCKET_TYPES and r.props.get("bucket") not in exempt):
         defaults = _sse_defaults(bucket) + [d for sse in attached(resources, SSE_TYPES, bucket) for d in _sse_defaults(sse)]
         if not defaults:
             yield bucket.urn, f"bucket {bucket.name!r} has no server-side encryption configuration; add one with sseAlgorithm aws:kms and the domain key"

@@ -26,8 +26,7 @@ def _product_of(reg: Registration, spec: DomainSpec) -> str | None:
     return None
 
 
-def locate(urn: str, by_urn: Mapping[str, Registration], spec: DomainSpec | None, folder: Path) -> tuple[Path, int]:
-    main = folder / "__main__.py"
+def locate(urn: str, by_urn: Mapping[str, Registration], spec: DomainSpec | None, main: Path) -> tuple[Path, int]:
     reg = by_urn.get(urn)
     if reg is None:
         return main, 1

@@ -23,10 +23,11 @@ class Project:
     name: str
     stack: str
     config: dict[str, Any]
+    main_dir: Path
 
     @property
     def main_file(self) -> Path:
-        return self.folder / "__main__.py"
+        return self.main_dir / "__main__.py"
 
     @property
     def is_domain(self) -> bool:
@@ -51,8 +52,9 @@ def load_project(folder: Path, stack: str) -> Project:
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
         raise ProjectError(f"{folder / PROJECT_FILE}: runtime is {runtime_name!r}; dmesh preview runs Python programs only")
-    if not (folder / "__main__.py").is_file():
-        raise ProjectError(f"{folder}: no __main__.py to run")
+    main_dir = (folder / str(settings.get("main") or ".")).resolve()
+    if not (main_dir / "__main__.py").is_file():
+        raise ProjectError(f"{main_dir}: no __main__.py to run")
     name = str(settings.get("name") or folder.name)
     config: dict[str, Any] = {}
     for key, spec in (settings.get("config") or {}).items():
@@ -63,7 +65,7 @@ def load_project(folder: Path, stack: str) -> Project:
     if stack_file.is_file():
         stack_config = (_read(stack_file) or {}).get("config") or {}
         config.update({k if ":" in k else f"{name}:{k}": v for k, v in stack_config.items()})
-    return Project(folder, name, stack, config)
+    return Project(folder, name, stack, config, main_dir)
 
 
 def project_folders(path: Path) -> list[Path]:

@@ -25,7 +25,7 @@ from ..validation import Target, UsageError, validate_mesh
 from .analyzer import Diagnostic, PolicyPackClient
 from .capture import Registration
 from .locate import locate
-from .project import ProjectError, load_project, project_folders
+from .project import Project, ProjectError, load_project, project_folders
 from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation
 
 WORKER_TIMEOUT_S = 600
@@ -34,7 +34,7 @@ Progress = Callable[[str], None]
 
 @dataclass
 class ProjectRun:
-    folder: Path
+    project: Project
     domain: str
     spec: DomainSpec | None
     registrations: list[Registration]
@@ -97,36 +97,34 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
         # a domain whose blueprint is invalid is reported, not run: its program would stop on the same error
         broken = {r for r in reviewed if any(f.file.resolve().is_relative_to(r) for f in findings)}
 
-    runnable: list[Path] = []
+    runnable: list[Project] = []
     for folder in folders:
         if folder.resolve() in broken:
             continue
         try:
-            load_project(folder, stack)
+            runnable.append(load_project(folder, stack))
         except ProjectError as exc:
             errors.append(ReviewError(domain=folder.name, file=str(folder / "Pulumi.yaml"), line=0, message=str(exc)))
-            continue
-        runnable.append(folder)
 
     runs: list[ProjectRun] = []
     with ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1)) as pool:
-        futures = {folder: pool.submit(_run_worker, folder.resolve(), stack) for folder in runnable}
-        for folder, future in futures.items():
+        futures = [(project, pool.submit(_run_worker, project.folder, stack)) for project in runnable]
+        for project, future in futures:
             registrations, error, seconds = future.result()
-            spec = specs.get(folder.resolve())
-            runs.append(ProjectRun(folder.resolve(), spec.name if spec else folder.name, spec, registrations, error, seconds))
-            say(f"ran {folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
+            spec = specs.get(project.folder)
+            runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds))
+            say(f"ran {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
 
     violations: list[Violation] = []
     platform_config = load_platform_config()
     with PolicyPackClient() as pack:
         for run in runs:
             if run.error:
-                errors.append(ReviewError(domain=run.domain, file=str(run.folder / "__main__.py"), line=0, message=run.error))
+                errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
                 continue
             by_urn = {r.urn: r for r in run.registrations}
             for d in _judge(pack, run, platform_config):
-                file, line = locate(d.urn, by_urn, run.spec, run.folder)
+                file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
                 violations.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
                                             urn=d.urn, message=d.message, file=str(file), line=line))
             say(f"judged {run.domain}")

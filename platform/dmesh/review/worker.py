@@ -19,10 +19,11 @@ from .mocks import MeshMocks
 from .project import ProjectError, load_project
 
 
-def _program_error(exc: BaseException, main_file: Path) -> str:
+def _program_error(exc: BaseException, folder: Path) -> str:
+    """The error and the last frame inside the project (the user's code), without the SDK's frames."""
     if isinstance(exc, pulumi.RunError):
         return str(exc)
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(main_file) or "/site-packages/" not in f.filename]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(folder)]
     where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
     return f"{where}{type(exc).__name__}: {exc}"
 
@@ -34,12 +35,12 @@ def main(argv: list[str]) -> int:
         project = load_project(folder, stack)
         os.chdir(project.folder)
         mocks = MeshMocks(str(project.config.get("dmesh:accountId", "123456789012")), str(project.config.get("aws:region", "us-east-1")))
-        registrations = run_project(project.folder, project=project.name, stack=stack, mocks=mocks, config=project.config)
+        registrations = run_project(project.main_dir, project=project.name, stack=stack, mocks=mocks, config=project.config)
         result["registrations"] = [r.as_dict() for r in registrations]
     except ProjectError as exc:
         result["error"] = str(exc)
     except BaseException as exc:  # noqa: BLE001 - any failure of the user's program is reported, not raised
-        result["error"] = _program_error(exc, folder.resolve() / "__main__.py")
+        result["error"] = _program_error(exc, folder.resolve())
     output.write_text(json.dumps(result), encoding="utf-8")
     return 0 if result["error"] is None else 3
 

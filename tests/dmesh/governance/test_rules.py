@@ -219,3 +219,12 @@ def test_pack_advertises_every_rule_with_level_and_schema(pack):
         assert policy_info.description == rule.description
         assert policy_info.enforcementLevel == (1 if rule.level == "mandatory" else 0)
         assert set(policy_info.configSchema.properties) == set(rule.config_schema)
+
+
+def test_platform_config_may_exempt_a_log_target_bucket(pack):
+    config = load_platform_config()
+    sse_s3 = complete_bucket(bucket=bucket("dm-platform-audit-logs"), sse=sse("dm-platform-audit-logs", algorithm="AES256", key=None))
+    assert "dm-platform-audit-logs" in config["s3-encryption-customer-managed-kms"]["exemptBuckets"]
+    assert [d for d in judge(pack, sse_s3, config) if d.policy == "s3-encryption-customer-managed-kms"] == []
+    config["s3-encryption-customer-managed-kms"]["exemptBuckets"] = []
+    assert [d.policy for d in judge(pack, sse_s3, config) if d.policy == "s3-encryption-customer-managed-kms"] == ["s3-encryption-customer-managed-kms"]

@@ -148,3 +148,11 @@ def test_table_output_groups_by_domain_and_shows_time():
     assert result.returncode == 1
     assert "wildcard-iam: 1 resources, 2 violation(s)" in result.stdout
     assert "iam-no-wildcard-actions" in result.stdout and " s" in result.stdout.splitlines()[-1]
+
+
+def test_platform_stack_previews_clean():
+    code, report = preview_json(".")
+    assert code == 0, report
+    types = {r["type"] for r in report["resources"]}
+    assert {"dmesh:platform:PlatformStack", "aws:s3/bucket:Bucket", "aws:kms/key:Key"} <= types
+    assert {r["domain"] for r in report["resources"]} == {"dmesh-platform"}
