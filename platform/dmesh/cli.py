@@ -208,6 +208,28 @@ def init(
     print(f"  3. commit and open a pull request; deploy with `pulumi up` as {mesh_root}/{domain}/README.md shows")
 
 
+@app.command()
+def up(
+    domain: Annotated[Path, typer.Argument(help="Domain folder (a Pulumi project under domain_stacks/).")],
+    stack: Annotated[str, typer.Option("--stack", "-s", help="Stack to deploy.")] = "dev",
+    local: Annotated[bool, typer.Option("--local", help="Deploy to LocalStack (stack 'local', endpoints from `dmesh local`).")] = False,
+    preview_only: Annotated[bool, typer.Option("--preview", help="Run `pulumi preview` instead of `pulumi up`.")] = False,
+) -> None:
+    """Deploy a domain with the Pulumi CLI (Automation API), the policy pack and the domain's effective policy config.
+
+    Example: `dmesh up domain_stacks/sales --stack dev --preview`.
+    """
+    from .deploy import DeployError
+    from .deploy import up as deploy_up
+
+    if not (domain / "Pulumi.yaml").is_file():
+        raise _usage_error(f"{domain} is not a Pulumi project (no Pulumi.yaml)")
+    try:
+        deploy_up(domain, stack, local=local, preview_only=preview_only, on_output=print)
+    except DeployError as exc:
+        raise _usage_error(str(exc)) from None
+
+
 local_app = typer.Typer(help="LocalStack for offline testing: host mode without Docker. Example: `dmesh local start`.",
                         no_args_is_help=True)
 app.add_typer(local_app, name="local")

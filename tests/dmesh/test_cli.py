@@ -99,8 +99,22 @@ def test_example_mesh_validates_against_the_json_schema():
         assert list(validator.iter_errors(YAML(typ="safe").load((EXAMPLE_MESH / domain / "domain.yaml").read_text()))) == []
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["schema"], ["preview"], ["rules"], ["policy-config"]])
+@pytest.mark.parametrize("command", [[], ["validate"], ["schema"], ["preview"], ["rules"], ["policy-config"], ["init"], ["up"],
+                                     ["local"], ["local", "start"], ["local", "stop"], ["local", "status"], ["local", "pulumi-config"]])
 def test_help_explains_with_an_example(command):
     result = dmesh(*command, "--help")
     assert result.returncode == 0
     assert "Example" in result.stdout or "Example" in " ".join(result.stdout.split())
+
+
+def test_up_without_the_pulumi_cli_says_so_clearly(tmp_path):
+    env_path = str(Path(sys.executable).parent)  # the venv's bin: python and dmesh, but no pulumi
+    result = subprocess.run([sys.executable, "-m", "dmesh", "up", "domain_stacks/sales", "--preview"], capture_output=True, text=True,
+                            cwd=REPO, timeout=120, env={"PATH": env_path, "HOME": str(tmp_path)})
+    assert result.returncode == 2
+    assert "the Pulumi CLI is not installed or not on PATH" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_up_refuses_a_folder_that_is_not_a_project(tmp_path):
+    result = dmesh("up", str(tmp_path))
+    assert result.returncode == 2 and "is not a Pulumi project" in result.stderr
