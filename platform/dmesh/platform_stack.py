@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components import policies
 from components.policies import KMS_ADMIN, document
+from components.storage import GuardRails, guarded_bucket
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,6 @@ class PlatformStack(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PlatformStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("dmesh:platform:PlatformStack", name, None, opts)
-        self.account_id = args.account_id
         tags = _tags(args)
         root = {"AWS": f"arn:aws:iam::{args.account_id}:root"}
         self.key = aws.kms.Key(f"{name}-key", description="dmesh platform key (catalog)", enable_key_rotation=True, tags=tags,
@@ -39,38 +40,16 @@ class PlatformStack(pulumi.ComponentResource):
                                    {"Sid": "AccountUse", "Effect": "Allow", "Principal": root, "Resource": "*",
                                     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]},
                                ])), opts=pulumi.ResourceOptions(parent=self, protect=True))
-        self.audit_bucket = self._bucket(f"{name}-audit", args.audit_bucket, tags, None, expire_days=365, log_delivery=True)
-        self.catalog_bucket = self._bucket(f"{name}-catalog", args.catalog_bucket, tags, self.key.arn, expire_days=None, log_delivery=False,
-                                           log_to=self.audit_bucket)
+        bucket_arn = policies.bucket_arn
+        tls_only = {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+        log_delivery = {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+                        "Resource": f"{bucket_arn(args.audit_bucket)}/*", "Condition": {"StringEquals": {"aws:SourceAccount": args.account_id}}}
+        self.audit_bucket = guarded_bucket(f"{name}-audit", args.audit_bucket, tags, GuardRails(
+            key_arn=None, expire_days=365, noncurrent_days=None,
+            policy=json.dumps(document([{**tls_only, "Resource": [bucket_arn(args.audit_bucket), f"{bucket_arn(args.audit_bucket)}/*"]}, log_delivery]))),
+            self)
+        self.catalog_bucket = guarded_bucket(f"{name}-catalog", args.catalog_bucket, tags, GuardRails(
+            key_arn=self.key.arn, log_target=self.audit_bucket.bucket,
+            policy=json.dumps(document([{**tls_only, "Resource": [bucket_arn(args.catalog_bucket), f"{bucket_arn(args.catalog_bucket)}/*"]}]))),
+            self)
         self.register_outputs({"catalogBucket": self.catalog_bucket.bucket, "auditBucket": self.audit_bucket.bucket})
-
-    def _bucket(self, name: str, bucket_name: str, tags: dict[str, str], key_arn: pulumi.Output[str] | None, *, expire_days: int | None,
-                log_delivery: bool, log_to: aws.s3.Bucket | None = None) -> aws.s3.Bucket:
-        child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-bucket", bucket=bucket_name, tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=True))
-        default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-            sse_algorithm="aws:kms" if key_arn is not None else "AES256", kms_master_key_id=key_arn)
-        aws.s3.BucketServerSideEncryptionConfiguration(f"{name}-encryption", bucket=bucket.id, rules=[
-            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(apply_server_side_encryption_by_default=default, bucket_key_enabled=key_arn is not None)],
-            opts=child)
-        aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id,
-                                versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=child)
-        block = aws.s3.BucketPublicAccessBlock(f"{name}-public-access-block", bucket=bucket.id, block_public_acls=True, block_public_policy=True,
-                                               ignore_public_acls=True, restrict_public_buckets=True, opts=child)
-        aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id,
-                                       rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=child)
-        if expire_days is not None:
-            aws.s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=bucket.id, rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
-                id="retention", status="Enabled", filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=expire_days))], opts=child)
-        if log_to is not None:
-            aws.s3.BucketLogging(f"{name}-logging", bucket=bucket.id, target_bucket=log_to.bucket, target_prefix=f"s3/{bucket_name}/", opts=child)
-        arn = f"arn:aws:s3:::{bucket_name}"
-        statements = [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
-                       "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
-        if log_delivery:
-            statements.append({"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-                               "Action": "s3:PutObject", "Resource": f"{arn}/*", "Condition": {"StringEquals": {"aws:SourceAccount": self.account_id}}})
-        aws.s3.BucketPolicy(f"{name}-policy", bucket=bucket.id, policy=json.dumps(document(statements)),
-                            opts=pulumi.ResourceOptions(parent=self, depends_on=[block]))
-        return bucket
