@@ -102,7 +102,7 @@ def preview(
     Exit 0 when clean, 1 on a mandatory violation, 2 on invalid input or a failing program.
     Example: `dmesh preview domain_stacks --format sarif -o review.sarif`.
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .review.report import render_json, render_markdown, render_sarif
     from .review.runner import review
@@ -111,9 +111,10 @@ def preview(
     err = Console(stderr=True)
     try:
         if err.is_terminal:
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
-                task = bar.add_task("previewing", total=None)
-                report = review(path, stack, jobs, lambda msg: bar.update(task, description=msg))
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("running programs under mocks", total=None)
+                report = review(path, stack, jobs, lambda msg, total: bar.update(task, description=msg, total=total, advance=1))
         else:
             report = review(path, stack, jobs)
     except UsageError as exc:

@@ -118,3 +118,22 @@ def test_up_without_the_pulumi_cli_says_so_clearly(tmp_path):
 def test_up_refuses_a_folder_that_is_not_a_project(tmp_path):
     result = dmesh("up", str(tmp_path))
     assert result.returncode == 2 and "is not a Pulumi project" in result.stderr
+
+
+def test_local_pulumi_config_follows_pulumilocal(mesh):
+    from ruamel.yaml import YAML
+
+    result = dmesh("local", "pulumi-config", str(mesh / "sales"))
+    assert result.returncode == 0, result.stderr
+    config = YAML(typ="safe").load((mesh / "sales" / "Pulumi.local.yaml").read_text())["config"]
+    assert config["dmesh:catalogBucket"] == "dm-platform-catalog"  # the domain's own settings are kept
+    for key in ("aws:s3UsePathStyle", "aws:skipCredentialsValidation", "aws:skipRequestingAccountId", "aws:skipMetadataApiCheck"):
+        assert config[key] == "true"
+    [endpoints] = config["aws:endpoints"]
+    assert endpoints["s3"] == endpoints["kms"] == endpoints["kinesis"] == "http://127.0.0.1:4566"
+
+
+def test_localstack_python_is_recent_enough():
+    from dmesh.local import _version_of, find_python
+
+    assert _version_of(find_python()) >= (3, 12)

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from .project import Project, ProjectError, load_project, project_folders
 from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation
 
 WORKER_TIMEOUT_S = 600
-Progress = Callable[[str], None]
+Progress = Callable[[str, int], None]  # (what just finished, how many steps in all: two per project)
 
 
 @dataclass
@@ -84,7 +84,7 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
     folders = project_folders(path)
     if not folders:
         raise UsageError(f"{path} holds no Pulumi project (a folder with Pulumi.yaml) and no domain")
-    say = progress or (lambda _msg: None)
+    report_step = progress or (lambda _msg, _total: None)
     errors: list[ReviewError] = []
     specs: dict[Path, DomainSpec] = {}
     broken: set[Path] = set()
@@ -106,14 +106,21 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
         except ProjectError as exc:
             errors.append(ReviewError(domain=folder.name, file=str(folder / "Pulumi.yaml"), line=0, message=str(exc)))
 
+    steps = 2 * len(runnable)
+
+    def say(message: str) -> None:
+        report_step(message, steps)
+
     runs: list[ProjectRun] = []
     with ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1)) as pool:
-        futures = [(project, pool.submit(_run_worker, project.folder, stack)) for project in runnable]
-        for project, future in futures:
+        futures = {pool.submit(_run_worker, project.folder, stack): project for project in runnable}
+        for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
+            project = futures[future]
             registrations, error, seconds = future.result()
             spec = specs.get(project.folder)
             runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds))
             say(f"ran {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
+    runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []
     platform_config = load_platform_config()
