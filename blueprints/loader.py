@@ -33,8 +33,7 @@ DOMAIN_FILE = "domain.yaml"
 SCHEMA_HINTS = {
     "extra_forbidden": "remove it or check its spelling (`dmesh schema` lists the fields)",
     "missing": "add this required field",
-    "string_pattern_mismatch": "",
-    "literal_error": "",
+    "literal_error": "",  # pydantic's message already lists the allowed values
 }
 
 

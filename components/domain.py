@@ -31,7 +31,7 @@ class DomainStack(pulumi.ComponentResource):
         self.compute = DomainCompute(f"{name}-compute", spec, self.access.producer.arn, bucket_names, settings, child)
         self.catalog = DomainCatalog(f"{name}-catalog", spec, bucket_names, settings, child)
         self.outputs = {
-            "buckets": {p: b for p, b in bucket_names.items()},
+            "buckets": bucket_names,
             "streams": {p: s.stream_name for p, s in self.streams.items()},
             "producerRoleArn": self.access.producer.arn,
             "consumerRoleArn": self.access.consumer.arn,

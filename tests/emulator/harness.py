@@ -125,10 +125,7 @@ def _lifecycle(a: Applier, reg: Registration, i: dict) -> None:
 
 def _public_access_block(a: Applier, reg: Registration, i: dict) -> None:
     flags = {k[0].upper() + k[1:]: i[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")}
-    flags = {k.replace("Acls", "Acls"): v for k, v in flags.items()}
-    a.clients("s3").put_public_access_block(Bucket=i["bucket"], PublicAccessBlockConfiguration={
-        "BlockPublicAcls": flags["BlockPublicAcls"], "BlockPublicPolicy": flags["BlockPublicPolicy"],
-        "IgnorePublicAcls": flags["IgnorePublicAcls"], "RestrictPublicBuckets": flags["RestrictPublicBuckets"]})
+    a.clients("s3").put_public_access_block(Bucket=i["bucket"], PublicAccessBlockConfiguration=flags)
 
 
 def _ownership(a: Applier, reg: Registration, i: dict) -> None:
