@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
 from moto import mock_aws
 
 from access_matrix import READ, expected, identity_side, record
