@@ -300,3 +300,20 @@ def test_strict_schema_check_catches_a_typo(build, example_specs):
     manifest["spec"]["schedul"] = manifest["spec"].pop("schedule")
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(manifest, "1.31", strict=True)
+
+
+def test_stream_only_product_without_pipeline(build, example_specs):
+    import dataclasses
+
+    from blueprints.spec import KinesisPortSpec
+
+    spec = example_specs["marketing"]
+    events = dataclasses.replace(spec.product("web-events"), s3=None, kinesis=KinesisPortSpec(72), pipeline=None, grants=("sales",))
+    got = build(dataclasses.replace(spec, products=(events,)), {})
+    names = {r.name for r in got.registrations}
+    assert "marketing-web-events-bucket" not in names and "marketing-compute-web-events-pipeline" not in names
+    assert got.named("marketing-web-events-stream-kinesis").inputs["retentionPeriod"] == 72
+    table = got.named("marketing-catalog-web-events-table").inputs
+    assert table["parameters"]["typeOfData"] == "kinesis" and table["storageDescriptor"]["location"] == "dm-marketing-web-events"
+    producer = json.loads(got.named("marketing-access-producer-policy").inputs["policy"])
+    assert {s["Sid"] for s in producer["Statement"]} == {"OwnStreamsWrite", "OwnKeyUse", "OwnCatalogWrite"}

@@ -137,3 +137,12 @@ def test_localstack_python_is_recent_enough():
     from dmesh.local import _version_of, find_python
 
     assert _version_of(find_python()) >= (3, 12)
+
+
+def test_policy_config_is_the_domains_effective_config():
+    config = json.loads(dmesh("policy-config", "domain_stacks/ml-features").stdout)
+    assert config["stateful-resources-protected"]["enforcementLevel"] == "disabled"  # the domain's override
+    assert config["s3-versioning-enabled"]["enforcementLevel"] == "mandatory"
+    assert config["no-public-principals"]["allowedAccountIds"] == ["123456789012"]  # the platform's setting
+    other = json.loads(dmesh("policy-config", "domain_stacks/sales").stdout)
+    assert other["stateful-resources-protected"]["enforcementLevel"] == "advisory"
