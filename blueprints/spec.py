@@ -95,10 +95,6 @@ class ProductSpec:
     sla: SlaSpec
     line: int = 0
 
-    @property
-    def ports(self) -> tuple[S3PortSpec | KinesisPortSpec, ...]:
-        return tuple(p for p in (self.s3, self.kinesis) if p is not None)
-
 
 @dataclass(frozen=True)
 class QuotaSpec:

@@ -44,11 +44,13 @@ class DomainStack(pulumi.ComponentResource):
 
 def resolve_inputs(spec: DomainSpec, presets: dict) -> dict[ProductRef, ProductSpec]:
     """Load the producers of the domain's inputs from sibling folders (the consumer side needs their ports)."""
+    producers: dict[str, DomainSpec] = {spec.name: spec}
     resolved: dict[ProductRef, ProductSpec] = {}
     for i, consumer in enumerate(spec.products):
         for j, ref in enumerate(consumer.inputs):
-            producer = spec if ref.domain == spec.name else load_domain(spec.folder.parent / ref.domain, presets)
-            product = producer.product(ref.product)
+            if ref.domain not in producers:
+                producers[ref.domain] = load_domain(spec.folder.parent / ref.domain, presets)
+            product = producers[ref.domain].product(ref.product)
             if product is None:
                 where = f"spec.dataProducts[{i}].inputs[{j}]"
                 raise BlueprintError([Finding(spec.file, spec.line_of(where), where, f"domain {ref.domain!r} has no product {ref.product!r}")])

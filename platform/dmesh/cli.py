@@ -280,19 +280,12 @@ def local_pulumi_config(
     """
     from ruamel.yaml import YAML
 
-    from .local import pulumi_local_config
+    from .local import local_stack_config
 
-    base = domain / "Pulumi.dev.yaml"
-    if not base.is_file():
-        raise _usage_error(f"{base} not found")
-    yaml = YAML()
-    config = dict((yaml.load(base.read_text()) or {}).get("config") or {})
-    config.update(pulumi_local_config(_local().endpoint))
+    if not (domain / "Pulumi.dev.yaml").is_file():
+        raise _usage_error(f"{domain / 'Pulumi.dev.yaml'} not found")
     target = domain / "Pulumi.local.yaml"
-    with target.open("w") as handle:
-        yaml.dump({"config": config}, handle)
+    with target.open("w", encoding="utf-8") as handle:
+        YAML().dump({"config": local_stack_config(domain, _local().endpoint)}, handle)
     print(f"wrote {target}", file=sys.stderr)
 
-
-def main() -> None:
-    app()

@@ -12,10 +12,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from blueprints import BlueprintError, load_domain, load_presets
-
 from .governance.config import POLICY_PACK_DIR, effective_config, load_platform_config
-from .local import endpoint_from_env, pulumi_local_config
+from .local import endpoint_from_env, local_stack_config
 from .validation import Target, validate_mesh
 
 MISSING_CLI = ("the Pulumi CLI is not installed or not on PATH; install it (https://www.pulumi.com/docs/install/) to deploy. "
@@ -33,26 +31,14 @@ def require_cli() -> str:
     return path
 
 
-def local_stack_config(domain_dir: Path, endpoint: str) -> dict[str, object]:
-    """The domain's dev config with LocalStack's endpoints and test credentials (pulumilocal's keys)."""
-    from ruamel.yaml import YAML
-
-    base = domain_dir / "Pulumi.dev.yaml"
-    config = dict((YAML(typ="safe").load(base.read_text()) or {}).get("config") or {}) if base.is_file() else {}
-    return {**config, **pulumi_local_config(endpoint)}
-
-
 def up(domain_dir: Path, stack_name: str, *, local: bool, preview_only: bool, on_output: Callable[[str], None]) -> None:
     """Validate the domain with the mesh, then `pulumi preview|up --policy-pack ... --policy-pack-config ...`."""
     require_cli()
     domain_dir = domain_dir.resolve()
-    try:
-        spec = load_domain(domain_dir, load_presets())
-    except BlueprintError as exc:
-        raise DeployError(f"the blueprint is invalid:\n{exc}") from None
-    _, findings = validate_mesh(Target(domain_dir.parent, domain_dir))
+    mesh, findings = validate_mesh(Target(domain_dir.parent, domain_dir))
     if findings:
-        raise DeployError("the mesh checks failed:\n" + "\n".join(f.render() for f in findings))
+        raise DeployError("the blueprint or the mesh checks failed:\n" + "\n".join(f.render() for f in findings))
+    spec = next(s for s in mesh.domains.values() if s.folder == domain_dir)
     from pulumi import automation as auto
 
     with tempfile.TemporaryDirectory(prefix="dmesh-up-") as tmp:

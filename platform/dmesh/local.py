@@ -169,6 +169,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def local_stack_config(domain_dir: Path, endpoint: str) -> dict[str, object]:
+    """A domain's `Pulumi.dev.yaml` config with LocalStack's endpoints and test credentials on top."""
+    from ruamel.yaml import YAML
+
+    base = domain_dir / "Pulumi.dev.yaml"
+    config = dict((YAML(typ="safe").load(base.read_text(encoding="utf-8")) or {}).get("config") or {}) if base.is_file() else {}
+    return {**config, **pulumi_local_config(endpoint)}
+
+
 def pulumi_local_config(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, object]:
     """Stack config for LocalStack, with the keys pulumilocal sets."""
     services = ["s3", "iam", "sts", "kms", "kinesis", "glue", "ssm", "secretsmanager"]

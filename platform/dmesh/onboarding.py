@@ -7,8 +7,6 @@ the context of the whole mesh; any failure removes what was generated.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import shutil
 import tempfile
@@ -40,12 +38,10 @@ def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEM
     target = mesh_root / values["domain"]
     staging = Path(tempfile.mkdtemp(dir=mesh_root, prefix=".dmesh-init-"))
     try:
-        hook_output = io.StringIO()
-        try:
-            with contextlib.redirect_stderr(hook_output):
-                generated = Path(cookiecutter(str(template), no_input=True, extra_context=dict(values), output_dir=str(staging)))
+        try:  # values were checked above with the hook's own function; a hook failure prints its reasons itself
+            generated = Path(cookiecutter(str(template), no_input=True, extra_context=dict(values), output_dir=str(staging)))
         except CookiecutterException as exc:
-            raise OnboardingError([f"the template failed: {exc}", *hook_output.getvalue().splitlines()]) from None
+            raise OnboardingError([f"the template failed: {exc}"]) from None
         try:
             os.rename(generated, target)
         except OSError as exc:

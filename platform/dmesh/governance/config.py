@@ -60,7 +60,3 @@ def effective_config(platform: Mapping[str, Mapping[str, Any]], overrides: Mappi
         result[name]["enforcementLevel"] = level
     return result
 
-
-def settings_of(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A config entry without its level: what `get_config()` hands a policy."""
-    return {k: v for k, v in entry.items() if k != "enforcementLevel"}

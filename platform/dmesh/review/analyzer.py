@@ -110,9 +110,6 @@ class PolicyPackClient:
     def info(self) -> analyzer_pb2.AnalyzerInfo:
         return self._rpc.GetAnalyzerInfo(empty_pb2.Empty())
 
-    def plugin_version(self) -> str:
-        return self._rpc.GetPluginInfo(empty_pb2.Empty()).version
-
     def configure(self, config: Mapping[str, Mapping[str, Any]]) -> None:
         """Send the stack's policy config; every rule gets its level explicitly, as the engine does."""
         policy_config = {

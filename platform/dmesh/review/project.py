@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,14 +27,6 @@ class Project:
     @property
     def main_file(self) -> Path:
         return self.main_dir / "__main__.py"
-
-    @property
-    def is_domain(self) -> bool:
-        return (self.folder / "domain.yaml").is_file()
-
-    def config_env(self) -> str:
-        """PULUMI_CONFIG as the language host sets it (values JSON-encoded when not strings)."""
-        return json.dumps({k: v if isinstance(v, str) else json.dumps(v) for k, v in self.config.items()})
 
 
 def _read(file: Path) -> Any:

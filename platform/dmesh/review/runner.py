@@ -42,7 +42,7 @@ class ProjectRun:
     seconds: float
 
 
-def _mesh_target(path: Path, folders: list[Path]) -> Target | None:
+def _mesh_target(path: Path) -> Target | None:
     """The mesh the reviewed projects belong to, if any (mesh checks need every domain in view)."""
     if (path / DOMAIN_FILE).is_file():
         return Target(path.resolve().parent, path.resolve())
@@ -71,6 +71,7 @@ def _run_worker(folder: Path, stack: str) -> tuple[list[Registration], str | Non
 def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> list[Diagnostic]:
     overrides = run.spec.overrides if run.spec else ()
     pack.configure(effective_config(platform_config, overrides))
+    pack.configure_stack(run.project.name, run.project.stack, {k: v if isinstance(v, str) else json.dumps(v) for k, v in run.project.config.items()})
     custom = [r for r in run.registrations if r.custom]
     diagnostics = [d for r in custom for d in pack.analyze(r)]
     return diagnostics + pack.analyze_stack(custom)
@@ -88,7 +89,7 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
     errors: list[ReviewError] = []
     specs: dict[Path, DomainSpec] = {}
     broken: set[Path] = set()
-    target = _mesh_target(path, folders)
+    target = _mesh_target(path)
     if target is not None:
         mesh, findings = validate_mesh(target)
         specs = {spec.folder: spec for spec in mesh.domains.values()}
