@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: preview test setup clean
+.PHONY: preview test setup clean golden
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (set PYTHON=...)")'
@@ -20,6 +20,9 @@ preview: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+golden: $(STAMP)
+	$(BIN)/pytest tests/components/test_golden.py --snapshot-update
 
 clean:
 	rm -rf $(VENV) .localstack-venv .pytest_cache .hypothesis

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from blueprints import BlueprintError, load_domain, load_presets
@@ -21,13 +21,21 @@ documents = st.recursive(scalars, lambda children: st.one_of(st.lists(children, 
 
 
 def load_text(folder: Path, text: str) -> None:
+    """Either a spec true to the folder, or findings that each name a file of the folder and say something."""
     (folder / "domain.yaml").write_text(text, encoding="utf-8")
     try:
-        load_domain(folder, PRESETS)
+        spec = load_domain(folder, PRESETS)
     except BlueprintError as exc:
         assert exc.findings, "a BlueprintError always carries findings"
         for finding in exc.findings:
-            assert finding.line >= 0 and finding.message
+            assert finding.file.resolve().is_relative_to(folder.resolve()), finding
+            assert finding.line >= 0 and finding.message.strip(), finding
+            assert finding.line <= max(text.count("\n") + 1, 1) or finding.file.name != "domain.yaml", finding
+        return
+    # accepted: the document must really describe this domain, every product with its contract
+    assert spec.name == folder.name and spec.file == folder / "domain.yaml"
+    assert spec.products and all(p.contract.columns for p in spec.products)
+    assert text.strip(), "an empty document cannot be a domain"
 
 
 def _folder(tmp_path_factory) -> Path:
@@ -46,6 +54,7 @@ def test_random_text(tmp_path_factory, text):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(0, len(ORIGINAL)), insert=yaml_text, drop=st.integers(0, 40))
+@example(cut=0, insert="", drop=0)  # the untouched example: the accepting branch of load_text runs every time
 def test_mutated_example(tmp_path_factory, cut, insert, drop):
     load_text(_folder(tmp_path_factory), ORIGINAL[:cut] + insert + ORIGINAL[cut + drop:])
 

@@ -9,17 +9,10 @@ import pytest
 
 from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh
 from components import DomainStack
-from components.settings import PlatformSettings
 from dmesh.governance.catalog import rule_levels
 from dmesh.review.capture import Registration, capture
 from dmesh.review.mocks import MeshMocks
-from meshtest import EXAMPLE_MESH
-
-SETTINGS = PlatformSettings(
-    region="eu-west-1", account_id="123456789012", audit_bucket="dm-platform-audit-logs", catalog_bucket="dm-platform-catalog",
-    oidc_provider_arn="arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/TEST",
-)
-
+from meshtest import EXAMPLE_MESH, SETTINGS
 
 @dataclass
 class Captured:

@@ -277,6 +277,21 @@ def test_kubernetes_objects(build, example_specs):
     assert container["securityContext"]["runAsNonRoot"] is True and container["securityContext"]["readOnlyRootFilesystem"] is True
     assert container["securityContext"]["allowPrivilegeEscalation"] is False
     assert container["resources"] == {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "500m", "memory": "1Gi"}}
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]} and container["securityContext"]["privileged"] is False
+    assert pod["securityContext"] == {"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "seccompProfile": {"type": "RuntimeDefault"}}
+    assert pod["automountServiceAccountToken"] is True  # the IRSA token; the service account itself does not mount one
+    assert sa == {**sa, "name": "dm-sales-pipeline", "namespace": "dm-sales"}
+    assert got.named("sales-compute-service-account").inputs["automountServiceAccountToken"] is False
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid" and cron["spec"]["jobTemplate"]["spec"]["backoffLimit"] == 2
+    egress = got.named("sales-compute-pipeline-egress").inputs["spec"]
+    assert egress == {
+        "podSelector": {"matchLabels": {"app.kubernetes.io/component": "pipeline"}}, "policyTypes": ["Egress"],
+        "egress": [
+            {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}],
+             "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+            {"ports": [{"protocol": "TCP", "port": 443}]},
+        ],
+    }
     labels = cron["metadata"]["labels"]
     assert labels["app.kubernetes.io/name"] == "orders" and labels["app.kubernetes.io/version"] == "1.4.2"
     assert labels["app.kubernetes.io/component"] == "pipeline" and labels["app.kubernetes.io/managed-by"] == "pulumi"

@@ -10,17 +10,9 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from meshtest import REPO
+from rulecases import LEVELS  # the rule set the platform promises, with default levels
 
-# The rule set the platform promises (issue: federated computational governance), with default levels.
-PROMISED = {
-    "s3-encryption-customer-managed-kms": "mandatory", "s3-public-access-blocked": "mandatory", "s3-versioning-enabled": "mandatory",
-    "s3-tls-only": "advisory", "no-public-principals": "mandatory", "kms-key-rotation-enabled": "mandatory",
-    "kinesis-encryption-kms": "mandatory", "iam-no-wildcard-actions": "mandatory", "iam-no-wildcard-resource-writes": "mandatory",
-    "iam-permission-boundary-required": "mandatory", "required-tags": "mandatory", "retention-within-limit": "mandatory",
-    "k8s-namespace-quota": "mandatory", "k8s-pod-security": "mandatory", "k8s-resource-limits": "mandatory",
-    "k8s-approved-registries": "advisory", "catalog-entry-required": "mandatory", "stateful-resources-protected": "advisory",
-}
-LEVELS = {analyzer_pb2.MANDATORY: "mandatory", analyzer_pb2.ADVISORY: "advisory"}
+PROTO_LEVELS = {analyzer_pb2.MANDATORY: "mandatory", analyzer_pb2.ADVISORY: "advisory"}
 
 
 def test_engine_style_start_lists_every_rule():
@@ -34,7 +26,7 @@ def test_engine_style_start_lists_every_rule():
         process.terminate()
         process.wait(timeout=10)
     assert info.name == "dmesh-governance"
-    assert {p.name: LEVELS[p.enforcementLevel] for p in info.policies} == PROMISED
+    assert {p.name: PROTO_LEVELS[p.enforcementLevel] for p in info.policies} == LEVELS
     assert all(p.description for p in info.policies)
     # the mesh-wide config ships inside the pack, so `--policy-pack platform/policy_pack` alone enforces it
     assert list(info.initialConfig["no-public-principals"].properties["allowedAccountIds"]) == ["123456789012"]

@@ -23,14 +23,15 @@ def _expirations(lifecycle: ResourceView) -> list[int]:
 
 
 def retention_within_limit(resources: Sequence[ResourceView], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    limits = {**DEFAULT_MAX_DAYS, **(config.get("maxDays") or {})}
+    # config numbers arrive over the analyzer protocol as protobuf doubles (365.0): days are whole
+    limits = {name: int(days) for name, days in {**DEFAULT_MAX_DAYS, **(config.get("maxDays") or {})}.items()}
     for bucket in (r for r in resources if r.type in BUCKET_TYPES):
         classification = str(bucket.tags().get("dmesh:classification") or "")
         limit = limits.get(classification)
         days = [d for lc in attached(resources, LIFECYCLE_TYPES, bucket) for d in _expirations(lc)]
         if classification == "restricted" and not days:
             yield bucket.urn, f"restricted bucket {bucket.name!r} has no lifecycle expiration; personal data must expire (at most {limit} days)"
-        elif limit is not None and days and max(days) > int(limit):
+        elif limit is not None and days and max(days) > limit:
             yield bucket.urn, f"bucket {bucket.name!r} keeps {classification} data {max(days)} days; the maximum is {limit}"
 
 

@@ -61,6 +61,10 @@ def test_non_compliant_fixture_projects(project):
     assert code == 1
     assert {(v["policy"], v["enforcement"]) for v in report["violations"]} == EXPECTED[project]
     assert report["errors"] == []
+    levels = [v["enforcement"] for v in report["violations"]]
+    assert report["summary"] == {"domains": 1, "resources": len(report["resources"]), "mandatory": levels.count("mandatory"),
+                                 "advisory": levels.count("advisory"), "errors": 0}
+    assert report["summary"]["mandatory"] >= 1 and report["summary"]["resources"] >= 1
     main = FIXTURE_PROJECTS / project / "__main__.py"
     # located at the line of the program that declared the resource
     assert all(v["file"] == str(main) and v["line"] > 1 for v in report["violations"])
@@ -103,7 +107,23 @@ def test_failing_program_names_domain_and_file(mesh):
     [error] = report["errors"]
     assert error["domain"] == "sales" and error["file"] == str(mesh / "sales" / "__main__.py")
     assert "ValueError: boom" in error["message"] and "__main__.py:2" in error["message"]
-    assert report["summary"]["domains"] == 3 and {r["domain"] for r in report["resources"]} == {"marketing", "ml-features"}
+    assert report["summary"] == {"domains": 3, "resources": len(report["resources"]), "mandatory": 0, "advisory": 0, "errors": 1}
+    assert {r["domain"] for r in report["resources"]} == {"marketing", "ml-features"}
+
+
+def test_errors_reach_sarif_and_markdown(mesh, tmp_path):
+    (mesh / "sales" / "__main__.py").write_text("from components import deploy_domain\nraise ValueError('boom')\n")
+    result = preview(str(mesh), "--format", "sarif", cwd=mesh)
+    assert result.returncode == 2
+    run = json.loads(result.stdout)["runs"][0]
+    [error] = [r for r in run["results"] if r["ruleId"] == "dmesh-blueprint"]
+    assert error["level"] == "error" and "ValueError: boom" in error["message"]["text"]
+    assert error["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "sales/__main__.py"
+    assert "dmesh-blueprint" in {r["id"] for r in run["tool"]["driver"]["rules"]}
+    markdown = preview(str(mesh), "--format", "markdown", cwd=mesh).stdout
+    assert markdown.startswith("### dmesh policy review: ❌ blocked")
+    assert "**0 mandatory**, 0 advisory violation(s), 1 error(s)" in markdown
+    assert "| sales | `sales/__main__.py:0` |" in markdown and "ValueError: boom" in markdown
 
 
 def test_missing_stack_config_names_key_and_file(mesh):

@@ -1,0 +1,61 @@
+"""The policy builders on their own, against the golden documents the components produce.
+
+`test_golden.py` pins what the domain stacks register; this file shows the same documents come
+from `components.policies` for the same specs, in milliseconds, so mutation testing can afford to
+run it for every mutant of the policy module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pulumi
+import pytest
+
+from components import policies
+from dmesh.review.mocks import MeshMocks
+from meshtest import SETTINGS
+
+GOLDEN = Path(__file__).parent / "__snapshots__" / "test_golden"
+
+
+def golden(domain: str) -> dict[str, dict]:
+    pinned = json.loads((GOLDEN / f"test_policy_documents[{domain}].json").read_text(encoding="utf-8"))
+    return {name: entry["document"] for name, entry in pinned.items()}
+
+
+def key_arn(domain: str) -> str:
+    """The ARN the mocks give the domain key (as in the golden run)."""
+    args = pulumi.runtime.MockResourceArgs("aws:kms/key:Key", f"{domain}-key-key", {}, "", "", True)
+    return MeshMocks(SETTINGS.account_id, SETTINGS.region).new_resource(args)[1]["arn"]
+
+
+def built(spec, specs) -> dict[str, dict]:
+    """Every document of the domain, named like the resources that carry them."""
+    name = spec.name
+    inputs = sorted(((ref, specs[ref.domain].product(ref.product)) for p in spec.products for ref in p.inputs), key=lambda i: str(i[0]))
+    ports = [(ref, p.s3 is not None, p.kinesis is not None) for ref, p in dict(inputs).items()]
+    producer = policies.producer_statements(SETTINGS, spec, key_arn(name))
+    consumer = policies.consumer_statements(SETTINGS, ports)
+    trust = policies.irsa_trust(SETTINGS, spec)
+    docs = {
+        f"{name}-key-key.policy": policies.key_policy(SETTINGS, spec),
+        f"{name}-access-boundary.policy": policies.document(producer + consumer),
+        f"{name}-access-producer.assumeRolePolicy": trust,
+        f"{name}-access-consumer.assumeRolePolicy": trust,
+        f"{name}-access-producer-policy.policy": policies.document(producer),
+    }
+    if consumer:
+        docs[f"{name}-access-consumer-policy.policy"] = policies.document(consumer)
+    for p in spec.products:
+        if p.s3:
+            docs[f"{name}-{p.name}-policy.policy"] = policies.bucket_policy(SETTINGS, name, p.name, p.grants)
+        if p.kinesis and p.grants:
+            docs[f"{name}-{p.name}-stream-policy.policy"] = policies.stream_policy(SETTINGS, name, p.name, p.grants)
+    return docs
+
+
+@pytest.mark.parametrize("domain", ["sales", "marketing", "ml-features"])
+def test_builders_give_the_golden_documents(example_specs, domain):
+    assert built(example_specs[domain], example_specs) == golden(domain)

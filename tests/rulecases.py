@@ -1,0 +1,484 @@
+"""Resources as the engine sends them to a policy pack, and the table of cases every rule must answer.
+
+Each `Case` names a rule, the resources it judges and the exact (resource, message) pairs it must
+report: one violating case per condition the rule checks (each flag, each principal form, each
+missing field) and compliant near-misses that must report nothing. The in-process tests and the
+protocol tests both run this one table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from dmesh.review.capture import Registration
+
+ACCOUNT = "123456789012"
+TAGS = {"dmesh:domain": "sales", "dmesh:owner": "o@acme.example", "dmesh:classification": "internal", "dmesh:cost-center": "CC-1"}
+KEY_ARN = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+BOUNDARY_ARN = f"arn:aws:iam::{ACCOUNT}:policy/dm-sales-boundary"
+
+# Mesh-wide default levels, written here rather than read from the rule book, so a wrong level fails.
+LEVELS = {
+    "s3-encryption-customer-managed-kms": "mandatory", "s3-public-access-blocked": "mandatory", "s3-versioning-enabled": "mandatory",
+    "s3-tls-only": "advisory", "no-public-principals": "mandatory", "kms-key-rotation-enabled": "mandatory",
+    "kinesis-encryption-kms": "mandatory", "iam-no-wildcard-actions": "mandatory", "iam-no-wildcard-resource-writes": "mandatory",
+    "iam-permission-boundary-required": "mandatory", "required-tags": "mandatory", "retention-within-limit": "mandatory",
+    "k8s-namespace-quota": "mandatory", "k8s-pod-security": "mandatory", "k8s-resource-limits": "mandatory",
+    "k8s-approved-registries": "advisory", "catalog-entry-required": "mandatory", "stateful-resources-protected": "advisory",
+}
+
+
+def res(type_: str, logical: str, /, protect: bool = False, deps: dict[str, list[str]] | None = None, **props: Any) -> Registration:
+    return Registration(type=type_, name=logical, urn=f"urn:pulumi:dev::t::{type_}::{logical}", parent="", custom=True, protect=protect,
+                        retain_on_delete=False, inputs=props, state=props, property_dependencies=deps or {})
+
+
+def doc(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def bucket(name="dm-sales-orders", tags=None, logical=None, **extra):
+    return res("aws:s3/bucket:Bucket", logical or name, protect=True, bucket=name, tags=tags or {**TAGS, "dmesh:product": "orders"}, **extra)
+
+
+def sse(bucket_name="dm-sales-orders", algorithm="aws:kms", key=KEY_ARN, logical=None):
+    rule = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm, **({"kmsMasterKeyId": key} if key else {})}, "bucketKeyEnabled": True}
+    return res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", logical or f"{bucket_name}-sse",
+               bucket=bucket_name, rules=[rule])
+
+
+def pab(bucket_name="dm-sales-orders", logical=None, **flags):
+    values = {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True, **flags}
+    values = {k: v for k, v in values.items() if v is not None}
+    return res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", logical or f"{bucket_name}-pab", bucket=bucket_name, **values)
+
+
+def versioning(bucket_name="dm-sales-orders", status="Enabled"):
+    return res("aws:s3/bucketVersioning:BucketVersioning", f"{bucket_name}-v", bucket=bucket_name, versioningConfiguration={"status": status})
+
+
+def lifecycle(bucket_name="dm-sales-orders", days=365, status="Enabled"):
+    rules = [{"id": "r", "status": status, "expiration": {"days": days}}] if days else []
+    return res("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", f"{bucket_name}-lc", bucket=bucket_name, rules=rules)
+
+
+def table(location="s3://dm-sales-orders/orders/", deps=None):
+    return res("aws:glue/catalogTable:CatalogTable", "orders-table", protect=True, deps=deps, name="orders", databaseName="dm_sales",
+               storageDescriptor={"location": location})
+
+
+def registry(key="products/sales/orders.json"):
+    return res("aws:s3/bucketObjectv2:BucketObjectv2", "orders-registry", bucket="dm-platform-catalog", key=key, content="{}", tags=TAGS)
+
+
+def complete_bucket(**over):
+    """A product bucket with every companion the stack rules ask for; `name=None` leaves one out."""
+    parts = {"bucket": bucket(), "sse": sse(), "pab": pab(), "versioning": versioning(), "lifecycle": lifecycle(), "table": table(), "registry": registry()}
+    parts.update(over)
+    return [p for p in parts.values() if p is not None]
+
+
+def role(boundary: str | None = BOUNDARY_ARN, logical="producer", **extra):
+    trust = doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    props = {"name": "dm-sales-producer", "assumeRolePolicy": trust, "tags": TAGS, **extra}
+    if boundary is not None:
+        props["permissionsBoundary"] = boundary
+    return res("aws:iam/role:Role", logical, **props)
+
+
+def policy(*statements, logical="p"):
+    return res("aws:iam/policy:Policy", logical, name="p", policy=doc(*statements), tags=TAGS)
+
+
+def bucket_policy(*statements, logical="bp"):
+    return res("aws:s3/bucketPolicy:BucketPolicy", logical, bucket="dm-sales-orders", policy=doc(*statements))
+
+
+def key(logical="k", **props):
+    return res("aws:kms/key:Key", logical, protect=True, **{"enableKeyRotation": True, "tags": TAGS, **props})
+
+
+def stream(logical="s", **props):
+    return res("aws:kinesis/stream:Stream", logical, protect=True, **{"name": "s", "encryptionType": "KMS", "kmsKeyId": KEY_ARN, "tags": TAGS, **props})
+
+
+def allow(action, resource="arn:aws:s3:::b/*", **more):
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
+TLS_DENY = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::dm-sales-orders", "arn:aws:s3:::dm-sales-orders/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+GRANT = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::dm-sales-orders/orders/*", "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/dm-marketing-consumer"}}}
+
+CONTAINER = {
+    "name": "pipeline", "image": "registry.acme.example/sales/orders:1",
+    "securityContext": {"runAsNonRoot": True, "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "privileged": False},
+    "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}},
+}
+
+
+def workload(kind="kubernetes:batch/v1:CronJob", image="registry.acme.example/sales/orders:1", pod_extra=None, init=None, **container_over):
+    container = {**CONTAINER, "image": image, **container_over}
+    container = {k: v for k, v in container.items() if v is not None}
+    pod: dict[str, Any] = {"containers": [container], **(pod_extra or {})}
+    if init is not None:
+        pod["initContainers"] = [init]
+    template = {"template": {"spec": pod}}
+    spec = {
+        "kubernetes:core/v1:Pod": pod,
+        "kubernetes:core/v1:ReplicationController": template,
+        "kubernetes:apps/v1:Deployment": template,
+        "kubernetes:apps/v1:StatefulSet": template,
+        "kubernetes:apps/v1:DaemonSet": template,
+        "kubernetes:apps/v1:ReplicaSet": template,
+        "kubernetes:batch/v1:Job": template,
+        "kubernetes:batch/v1:CronJob": {"schedule": "@daily", "jobTemplate": {"spec": template}},
+    }[kind]
+    return res(kind, "w", metadata={"name": "w", "namespace": "dm-sales"}, spec=spec)
+
+
+def security(**over):
+    return {k: v for k, v in {**CONTAINER["securityContext"], **over}.items() if v is not None}
+
+
+def namespace_set(quota=True, limits=True, quota_ns="dm-sales", deps=False):
+    ns = res("kubernetes:core/v1:Namespace", "ns", metadata={"name": "dm-sales"})
+    items = [ns]
+    dep = {"metadata": [ns.urn]} if deps else None
+    if quota:
+        items.append(res("kubernetes:core/v1:ResourceQuota", "q", deps=dep, metadata={"name": "q", "namespace": "other" if deps else quota_ns},
+                         spec={"hard": {"pods": "10"}}))
+    if limits:
+        items.append(res("kubernetes:core/v1:LimitRange", "l", deps=dep, metadata={"name": "l", "namespace": "other" if deps else "dm-sales"},
+                         spec={"limits": []}))
+    return items
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    id: str
+    resources: list[Registration]
+    expected: list[tuple[str, str]]  # (logical name of the resource reported, exact message); [] = compliant
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def _restricted(**extra):
+    return bucket(tags={**TAGS, "dmesh:product": "orders", "dmesh:classification": "restricted"}, **extra)
+
+
+def _classified(classification):
+    return bucket(tags={**TAGS, "dmesh:product": "orders", "dmesh:classification": classification})
+
+
+B = "dm-sales-orders"
+SSE_MSG_AES = f"bucket {B!r} uses sseAlgorithm 'AES256'; use aws:kms with a customer-managed key"
+SSE_MSG_MANAGED = f"bucket {B!r} uses the AWS-managed S3 key; set kmsMasterKeyId to a customer-managed KMS key"
+SSE_MSG_NONE = f"bucket {B!r} has no server-side encryption configuration; add one with sseAlgorithm aws:kms and the domain key"
+PAB_MSG = "bucket 'dm-sales-orders' public access block leaves {} off"
+TLS_MSG = "the bucket policy does not deny requests with aws:SecureTransport=false; add a Deny statement for non-TLS access"
+NOT_ROOT = "container 'pipeline' may run as root; set runAsNonRoot: true"
+ESCALATION = "container 'pipeline' does not set allowPrivilegeEscalation: false"
+RO_ROOT = "container 'pipeline' does not set readOnlyRootFilesystem: true"
+INLINE_SSE = {"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN}}}
+OUTSIDE = "arn:aws:iam::999999999999:root"
+
+
+def _public(principal, logical="bp"):
+    return bucket_policy(TLS_DENY, {**GRANT, "Principal": principal}, logical=logical)
+
+
+CASES: list[Case] = [
+    # --- s3-encryption-customer-managed-kms (stack) ---
+    Case("s3-encryption-customer-managed-kms", "complete", complete_bucket(), []),
+    Case("s3-encryption-customer-managed-kms", "dsse-with-key", complete_bucket(sse=sse(algorithm="aws:kms:dsse")), []),
+    Case("s3-encryption-customer-managed-kms", "inline-kms", complete_bucket(bucket=bucket(serverSideEncryptionConfiguration=INLINE_SSE), sse=None), []),
+    Case("s3-encryption-customer-managed-kms", "inline-kms-rule-list",
+         complete_bucket(bucket=bucket(serverSideEncryptionConfiguration={"rule": [INLINE_SSE["rule"]]}), sse=None), []),
+    Case("s3-encryption-customer-managed-kms", "sse-by-dependency", complete_bucket(
+        sse=res(sse().type, "dep-sse", deps={"bucket": [bucket().urn]}, bucket="unknown-yet", rules=sse().inputs["rules"])), []),
+    Case("s3-encryption-customer-managed-kms", "aes256", complete_bucket(sse=sse(algorithm="AES256", key=None)), [(B, SSE_MSG_AES)]),
+    Case("s3-encryption-customer-managed-kms", "inline-aes256", complete_bucket(
+        bucket=bucket(serverSideEncryptionConfiguration={"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}}), sse=None),
+        [(B, SSE_MSG_AES)]),
+    Case("s3-encryption-customer-managed-kms", "kms-without-key", complete_bucket(sse=sse(key=None)), [(B, SSE_MSG_MANAGED)]),
+    Case("s3-encryption-customer-managed-kms", "aws-managed-alias", complete_bucket(sse=sse(key="alias/aws/s3")), [(B, SSE_MSG_MANAGED)]),
+    Case("s3-encryption-customer-managed-kms", "aws-managed-alias-arn",
+         complete_bucket(sse=sse(key=f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/aws/s3")), [(B, SSE_MSG_MANAGED)]),
+    Case("s3-encryption-customer-managed-kms", "customer-alias-arn",
+         complete_bucket(sse=sse(key=f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/dm-sales")), []),
+    Case("s3-encryption-customer-managed-kms", "no-sse", complete_bucket(sse=None), [(B, SSE_MSG_NONE)]),
+    Case("s3-encryption-customer-managed-kms", "sse-of-another-bucket", complete_bucket(sse=sse("dm-other")), [(B, SSE_MSG_NONE)]),
+    Case("s3-encryption-customer-managed-kms", "one-of-two-rules-weak", complete_bucket(sse=sse(), extra=sse(algorithm="AES256", key=None, logical="second")),
+         [(B, SSE_MSG_AES)]),
+    Case("s3-encryption-customer-managed-kms", "exempt", complete_bucket(sse=sse(algorithm="AES256", key=None)), [],
+         {"exemptBuckets": [B]}),
+    Case("s3-encryption-customer-managed-kms", "exempt-other-bucket", complete_bucket(sse=sse(algorithm="AES256", key=None)), [(B, SSE_MSG_AES)],
+         {"exemptBuckets": ["dm-platform-audit-logs"]}),
+    # --- s3-public-access-blocked (stack) ---
+    Case("s3-public-access-blocked", "complete", complete_bucket(), []),
+    *[Case("s3-public-access-blocked", f"{flag}-false", complete_bucket(pab=pab(**{flag: False})), [(B, PAB_MSG.format(flag))])
+      for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")],
+    Case("s3-public-access-blocked", "flag-missing", complete_bucket(pab=pab(ignorePublicAcls=None)), [(B, PAB_MSG.format("ignorePublicAcls"))]),
+    Case("s3-public-access-blocked", "flag-as-string", complete_bucket(pab=pab(blockPublicPolicy="true")), [(B, PAB_MSG.format("blockPublicPolicy"))]),
+    Case("s3-public-access-blocked", "two-flags-off", complete_bucket(pab=pab(blockPublicAcls=False, restrictPublicBuckets=False)),
+         [(B, PAB_MSG.format("blockPublicAcls, restrictPublicBuckets"))]),
+    Case("s3-public-access-blocked", "no-block", complete_bucket(pab=None),
+         [(B, "bucket 'dm-sales-orders' has no public access block; add one with all four flags true")]),
+    Case("s3-public-access-blocked", "block-of-another-bucket", complete_bucket(pab=pab("dm-other")),
+         [(B, "bucket 'dm-sales-orders' has no public access block; add one with all four flags true")]),
+    Case("s3-public-access-blocked", "two-blocks-together-complete",
+         complete_bucket(pab=pab(blockPublicAcls=False, blockPublicPolicy=False), extra=pab(logical="second", ignorePublicAcls=False, restrictPublicBuckets=False)), []),
+    # --- s3-versioning-enabled (stack) ---
+    Case("s3-versioning-enabled", "separate", complete_bucket(), []),
+    Case("s3-versioning-enabled", "inline", complete_bucket(bucket=bucket(versioning={"enabled": True}), versioning=None), []),
+    Case("s3-versioning-enabled", "suspended", complete_bucket(versioning=versioning(status="Suspended")),
+         [(B, "bucket 'dm-sales-orders' does not have versioning enabled; add a BucketVersioning with status Enabled")]),
+    Case("s3-versioning-enabled", "inline-disabled", complete_bucket(bucket=bucket(versioning={"enabled": False}), versioning=None),
+         [(B, "bucket 'dm-sales-orders' does not have versioning enabled; add a BucketVersioning with status Enabled")]),
+    Case("s3-versioning-enabled", "missing", complete_bucket(versioning=None),
+         [(B, "bucket 'dm-sales-orders' does not have versioning enabled; add a BucketVersioning with status Enabled")]),
+    Case("s3-versioning-enabled", "of-another-bucket", complete_bucket(versioning=versioning("dm-other")),
+         [(B, "bucket 'dm-sales-orders' does not have versioning enabled; add a BucketVersioning with status Enabled")]),
+    # --- s3-tls-only (resource) ---
+    Case("s3-tls-only", "deny-bool", [bucket_policy(TLS_DENY, GRANT)], []),
+    Case("s3-tls-only", "deny-bool-if-exists", [bucket_policy({**TLS_DENY, "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}})], []),
+    Case("s3-tls-only", "deny-json-false", [bucket_policy({**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": False}}})], []),
+    Case("s3-tls-only", "inline-bucket-policy", [bucket(policy=doc(TLS_DENY))], []),
+    Case("s3-tls-only", "bucket-without-inline-policy", [bucket()], []),
+    Case("s3-tls-only", "no-deny", [bucket_policy(GRANT)], [("bp", TLS_MSG)]),
+    Case("s3-tls-only", "allow-not-deny", [bucket_policy({**TLS_DENY, "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}})],
+         [("bp", TLS_MSG)]),
+    Case("s3-tls-only", "deny-true", [bucket_policy({**TLS_DENY, "Condition": {"Bool": {"aws:SecureTransport": "true"}}})], [("bp", TLS_MSG)]),
+    Case("s3-tls-only", "other-condition-key", [bucket_policy({**TLS_DENY, "Condition": {"Bool": {"aws:ViaAWSService": "false"}}})], [("bp", TLS_MSG)]),
+    Case("s3-tls-only", "inline-without-deny", [bucket(policy=doc(GRANT))], [(B, TLS_MSG)]),
+    Case("s3-tls-only", "not-json", [res("aws:s3/bucketPolicy:BucketPolicy", "bp", bucket=B, policy="{not json")],
+         [("bp", "the bucket policy is not valid JSON")]),
+    Case("s3-tls-only", "other-type", [key(policy=doc(GRANT))], []),
+    # --- no-public-principals (resource) ---
+    Case("no-public-principals", "mesh-account", [bucket_policy(TLS_DENY, GRANT)], []),
+    Case("no-public-principals", "star", [_public("*")],
+         [("bp", "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "aws-star", [_public({"AWS": "*"})],
+         [("bp", "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "star-in-list", [_public({"AWS": [f"arn:aws:iam::{ACCOUNT}:root", "*"]})],
+         [("bp", "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "sid-named", [bucket_policy({**GRANT, "Sid": "Open", "Principal": "*"})],
+         [("bp", "policy: statement 'Open' allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "outside-account", [_public({"AWS": OUTSIDE})],
+         [("bp", f"policy: a statement allows account 999999999999, outside the mesh accounts ['{ACCOUNT}']")], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "bare-outside-account", [_public({"AWS": "999999999999"})],
+         [("bp", f"policy: a statement allows account 999999999999, outside the mesh accounts ['{ACCOUNT}']")], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "assumed-role-outside", [_public({"AWS": "arn:aws:sts::999999999999:assumed-role/x/y"})],
+         [("bp", f"policy: a statement allows account 999999999999, outside the mesh accounts ['{ACCOUNT}']")], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "china-partition-outside", [_public({"AWS": "arn:aws-cn:iam::999999999999:root"})],
+         [("bp", f"policy: a statement allows account 999999999999, outside the mesh accounts ['{ACCOUNT}']")], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "allowed-bare-account", [_public({"AWS": ACCOUNT})], [], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "no-allow-list-admits-any-account", [_public({"AWS": OUTSIDE})], [], {"allowedAccountIds": []}),
+    Case("no-public-principals", "not-an-iam-arn", [_public({"AWS": "arn:aws:s3:::some-bucket"})],
+         [("bp", "policy: a statement allows principal 'arn:aws:s3:::some-bucket', which is not an IAM ARN of a mesh account")]),
+    Case("no-public-principals", "deny-star-is-fine", [bucket_policy(TLS_DENY)], []),
+    Case("no-public-principals", "service-principal", [_public({"Service": "logging.s3.amazonaws.com"})], []),
+    Case("no-public-principals", "key-policy", [key(policy=doc({**GRANT, "Principal": "*", "Resource": "*"}))],
+         [("k", "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "stream-policy", [res("aws:kinesis/resourcePolicy:ResourcePolicy", "sp", resourceArn="x", policy=doc({**GRANT, "Principal": "*"}))],
+         [("sp", "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "inline-bucket-policy", [bucket(policy=doc({**GRANT, "Principal": "*"}))],
+         [(B, "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    # --- kms-key-rotation-enabled (resource) ---
+    Case("kms-key-rotation-enabled", "rotating", [key()], []),
+    Case("kms-key-rotation-enabled", "off", [key(enableKeyRotation=False)], [("k", "KMS key 'k' does not rotate; set enableKeyRotation: true")]),
+    Case("kms-key-rotation-enabled", "missing", [res("aws:kms/key:Key", "k", protect=True, tags=TAGS)],
+         [("k", "KMS key 'k' does not rotate; set enableKeyRotation: true")]),
+    Case("kms-key-rotation-enabled", "explicit-symmetric", [key(enableKeyRotation=False, keySpec="SYMMETRIC_DEFAULT")],
+         [("k", "KMS key 'k' does not rotate; set enableKeyRotation: true")]),
+    Case("kms-key-rotation-enabled", "legacy-spec-symmetric", [key(enableKeyRotation=False, customerMasterKeySpec="SYMMETRIC_DEFAULT")],
+         [("k", "KMS key 'k' does not rotate; set enableKeyRotation: true")]),
+    Case("kms-key-rotation-enabled", "asymmetric", [key(enableKeyRotation=False, keySpec="RSA_2048")], []),
+    Case("kms-key-rotation-enabled", "legacy-asymmetric", [key(enableKeyRotation=False, customerMasterKeySpec="ECC_NIST_P256")], []),
+    Case("kms-key-rotation-enabled", "other-type", [stream(enableKeyRotation=False)], []),
+    # --- kinesis-encryption-kms (resource) ---
+    Case("kinesis-encryption-kms", "kms", [stream()], []),
+    Case("kinesis-encryption-kms", "none", [stream(encryptionType="NONE")],
+         [("s", "stream 's' is not encrypted with KMS; set encryptionType: KMS and kmsKeyId to the domain key")]),
+    Case("kinesis-encryption-kms", "kms-without-key", [stream(kmsKeyId="")],
+         [("s", "stream 's' is not encrypted with KMS; set encryptionType: KMS and kmsKeyId to the domain key")]),
+    Case("kinesis-encryption-kms", "type-missing", [res("aws:kinesis/stream:Stream", "s", protect=True, name="s", kmsKeyId=KEY_ARN, tags=TAGS)],
+         [("s", "stream 's' is not encrypted with KMS; set encryptionType: KMS and kmsKeyId to the domain key")]),
+    Case("kinesis-encryption-kms", "other-type", [key(encryptionType="NONE")], []),
+    # --- iam-no-wildcard-actions (resource) ---
+    Case("iam-no-wildcard-actions", "listed", [policy(allow(["s3:GetObject"]))], []),
+    Case("iam-no-wildcard-actions", "star", [policy(allow("*"))],
+         [("p", "policy: a statement allows wildcard actions ['*']; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "service-star", [policy(allow(["s3:GetObject", "s3:*"]))],
+         [("p", "policy: a statement allows wildcard actions ['s3:*']; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "not-action", [policy({"Sid": "Rest", "Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::b"})],
+         [("p", "policy: statement 'Rest' allows NotAction ['iam:*'], which grants every other action; list the actions")]),
+    Case("iam-no-wildcard-actions", "deny-star-is-fine", [policy({"Effect": "Deny", "Action": "*", "Resource": "*"})], []),
+    Case("iam-no-wildcard-actions", "deny-not-action-is-fine", [policy({"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"})], []),
+    Case("iam-no-wildcard-actions", "role-inline", [role(inlinePolicies=[{"name": "x", "policy": doc(allow("*"))}])],
+         [("producer", "inlinePolicies[0]: a statement allows wildcard actions ['*']; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "trust-policy", [role(assumeRolePolicy=doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:*"}))],
+         [("producer", "assumeRolePolicy: a statement allows wildcard actions ['sts:*']; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "bucket-policy", [bucket_policy(allow("s3:*", Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))],
+         [("bp", "policy: a statement allows wildcard actions ['s3:*']; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "single-statement-object",
+         [res("aws:iam/rolePolicy:RolePolicy", "rp", role="r", policy=json.dumps({"Version": "2012-10-17", "Statement": allow("*")}))],
+         [("rp", "policy: a statement allows wildcard actions ['*']; list the actions the role needs")]),
+    # --- iam-no-wildcard-resource-writes (resource) ---
+    Case("iam-no-wildcard-resource-writes", "read-on-star", [policy(allow(["s3:ListAllMyBuckets"], "*"))], []),
+    Case("iam-no-wildcard-resource-writes", "write-on-arn", [policy(allow(["s3:PutObject"], "arn:aws:s3:::b/*"))], []),
+    Case("iam-no-wildcard-resource-writes", "write-on-star", [policy(allow(["s3:PutObject", "s3:GetObject"], "*"))],
+         [("p", "policy: a statement allows write or permission actions ['s3:PutObject'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "star-in-list", [policy(allow(["s3:PutObject"], ["arn:aws:s3:::b/*", "*"]))],
+         [("p", "policy: a statement allows write or permission actions ['s3:PutObject'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "permissions-management", [policy(allow(["iam:PassRole"], "*"))],
+         [("p", "policy: a statement allows write or permission actions ['iam:PassRole'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "tagging", [policy(allow(["s3:PutBucketTagging"], "*"))],
+         [("p", "policy: a statement allows write or permission actions ['s3:PutBucketTagging'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "unknown-action-counts-as-write", [policy(allow(["s3:NoSuchAction"], "*"))],
+         [("p", "policy: a statement allows write or permission actions ['s3:NoSuchAction'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "not-resource", [policy({"Effect": "Allow", "Action": ["s3:DeleteObject"], "NotResource": "arn:aws:s3:::b/*"})],
+         [("p", "policy: a statement allows write or permission actions ['s3:DeleteObject'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "not-action-on-star", [policy({"Effect": "Allow", "NotAction": ["s3:GetObject"], "Resource": "*"})],
+         [("p", "policy: a statement allows write or permission actions ['s3:GetObject'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-no-wildcard-resource-writes", "deny-write-on-star", [policy({"Effect": "Deny", "Action": ["s3:PutObject"], "Resource": "*"})], []),
+    Case("iam-no-wildcard-resource-writes", "key-policy-star-is-the-key",
+         [key(policy=doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": ["kms:PutKeyPolicy"], "Resource": "*"}))], []),
+    Case("iam-no-wildcard-resource-writes", "trust-policy-has-no-resource",
+         [role(assumeRolePolicy=doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}))], []),
+    Case("iam-no-wildcard-resource-writes", "role-inline", [role(inlinePolicies=[{"name": "x", "policy": doc(allow(["s3:PutObject"], "*"))}])],
+         [("producer", "inlinePolicies[0]: a statement allows write or permission actions ['s3:PutObject'] on Resource '*'; scope them to ARNs")]),
+    # --- iam-permission-boundary-required (resource) ---
+    Case("iam-permission-boundary-required", "bounded", [role()], []),
+    Case("iam-permission-boundary-required", "missing", [role(boundary=None)],
+         [("producer", "role 'producer' has no permissionsBoundary; attach the domain's boundary policy")]),
+    Case("iam-permission-boundary-required", "empty", [role(boundary="")],
+         [("producer", "role 'producer' has no permissionsBoundary; attach the domain's boundary policy")]),
+    Case("iam-permission-boundary-required", "other-type", [policy(allow(["s3:GetObject"]))], []),
+    # --- required-tags (resource) ---
+    Case("required-tags", "all-present", [res("aws:sqs/queue:Queue", "q", tags=TAGS)], []),
+    Case("required-tags", "blank-owner", [res("aws:sqs/queue:Queue", "q", tags={**TAGS, "dmesh:owner": " "})],
+         [("q", "Queue 'q' lacks the tags dmesh:owner")]),
+    Case("required-tags", "null-value", [res("aws:sqs/queue:Queue", "q", tags={**TAGS, "dmesh:domain": None})],
+         [("q", "Queue 'q' lacks the tags dmesh:domain")]),
+    Case("required-tags", "two-missing", [res("aws:sqs/queue:Queue", "q", tags={"dmesh:domain": "sales", "dmesh:owner": "o@acme.example"})],
+         [("q", "Queue 'q' lacks the tags dmesh:classification, dmesh:cost-center")]),
+    Case("required-tags", "no-tags", [res("aws:sqs/queue:Queue", "q")],
+         [("q", "Queue 'q' lacks the tags dmesh:domain, dmesh:owner, dmesh:classification, dmesh:cost-center")]),
+    Case("required-tags", "tags-not-a-map", [res("aws:sqs/queue:Queue", "q", tags=["dmesh:domain"])],
+         [("q", "Queue 'q' lacks the tags dmesh:domain, dmesh:owner, dmesh:classification, dmesh:cost-center")]),
+    Case("required-tags", "configured-tags", [res("aws:sqs/queue:Queue", "q", tags={**TAGS})], [("q", "Queue 'q' lacks the tags team")],
+         {"tags": ["dmesh:domain", "team"]}),
+    Case("required-tags", "not-taggable", [bucket_policy(GRANT)], []),
+    Case("required-tags", "not-aws", [res("kubernetes:core/v1:Namespace", "ns", metadata={"name": "x"})], []),
+    Case("required-tags", "index-module", [res("aws:index/provider:Provider", "prov")], []),
+    # --- retention-within-limit (stack) ---
+    Case("retention-within-limit", "restricted-within", complete_bucket(bucket=_restricted()), []),
+    Case("retention-within-limit", "restricted-at-limit", complete_bucket(bucket=_restricted(), lifecycle=lifecycle(days=365)), []),
+    Case("retention-within-limit", "restricted-over", complete_bucket(bucket=_restricted(), lifecycle=lifecycle(days=366)),
+         [(B, "bucket 'dm-sales-orders' keeps restricted data 366 days; the maximum is 365")]),
+    Case("retention-within-limit", "restricted-no-lifecycle", complete_bucket(bucket=_restricted(), lifecycle=None),
+         [(B, "restricted bucket 'dm-sales-orders' has no lifecycle expiration; personal data must expire (at most 365 days)")]),
+    Case("retention-within-limit", "restricted-disabled-rule", complete_bucket(bucket=_restricted(), lifecycle=lifecycle(status="Disabled")),
+         [(B, "restricted bucket 'dm-sales-orders' has no lifecycle expiration; personal data must expire (at most 365 days)")]),
+    Case("retention-within-limit", "restricted-rule-without-days", complete_bucket(bucket=_restricted(), lifecycle=lifecycle(days=0)),
+         [(B, "restricted bucket 'dm-sales-orders' has no lifecycle expiration; personal data must expire (at most 365 days)")]),
+    Case("retention-within-limit", "restricted-lifecycle-of-another-bucket", complete_bucket(bucket=_restricted(), lifecycle=lifecycle("dm-other")),
+         [(B, "restricted bucket 'dm-sales-orders' has no lifecycle expiration; personal data must expire (at most 365 days)")]),
+    Case("retention-within-limit", "confidential-at-limit", complete_bucket(bucket=_classified("confidential"), lifecycle=lifecycle(days=2555)), []),
+    Case("retention-within-limit", "confidential-over", complete_bucket(bucket=_classified("confidential"), lifecycle=lifecycle(days=2556)),
+         [(B, "bucket 'dm-sales-orders' keeps confidential data 2556 days; the maximum is 2555")]),
+    Case("retention-within-limit", "internal-over", complete_bucket(bucket=_classified("internal"), lifecycle=lifecycle(days=3651)),
+         [(B, "bucket 'dm-sales-orders' keeps internal data 3651 days; the maximum is 3650")]),
+    Case("retention-within-limit", "public-over", complete_bucket(bucket=_classified("public"), lifecycle=lifecycle(days=3651)),
+         [(B, "bucket 'dm-sales-orders' keeps public data 3651 days; the maximum is 3650")]),
+    Case("retention-within-limit", "internal-forever-is-allowed", complete_bucket(bucket=_classified("internal"), lifecycle=None), []),
+    Case("retention-within-limit", "configured-limit", complete_bucket(bucket=_classified("internal"), lifecycle=lifecycle(days=400)),
+         [(B, "bucket 'dm-sales-orders' keeps internal data 400 days; the maximum is 200")], {"maxDays": {"internal": 200}}),
+    Case("retention-within-limit", "unknown-classification", complete_bucket(bucket=_classified("secret"), lifecycle=lifecycle(days=99999)), []),
+    # --- k8s-namespace-quota (stack) ---
+    Case("k8s-namespace-quota", "both", namespace_set(), []),
+    Case("k8s-namespace-quota", "by-dependency", namespace_set(deps=True), []),
+    Case("k8s-namespace-quota", "no-limits", namespace_set(limits=False), [("ns", "namespace 'dm-sales' has no LimitRange in this stack")]),
+    Case("k8s-namespace-quota", "no-quota", namespace_set(quota=False), [("ns", "namespace 'dm-sales' has no ResourceQuota in this stack")]),
+    Case("k8s-namespace-quota", "neither", namespace_set(quota=False, limits=False),
+         [("ns", "namespace 'dm-sales' has no ResourceQuota in this stack"), ("ns", "namespace 'dm-sales' has no LimitRange in this stack")]),
+    Case("k8s-namespace-quota", "quota-elsewhere", namespace_set(quota_ns="other"), [("ns", "namespace 'dm-sales' has no ResourceQuota in this stack")]),
+    # --- k8s-pod-security (resource) ---
+    *[Case("k8s-pod-security", f"hardened-{kind.rsplit(':', 1)[1]}", [workload(kind)], []) for kind in (
+        "kubernetes:core/v1:Pod", "kubernetes:core/v1:ReplicationController", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob")],
+    *[Case("k8s-pod-security", f"escalation-{kind.rsplit(':', 1)[1]}", [workload(kind, securityContext=security(allowPrivilegeEscalation=True))],
+           [("w", ESCALATION)]) for kind in (
+        "kubernetes:core/v1:Pod", "kubernetes:core/v1:ReplicationController", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:DaemonSet", "kubernetes:apps/v1:ReplicaSet", "kubernetes:batch/v1:Job", "kubernetes:batch/v1:CronJob")],
+    Case("k8s-pod-security", "privileged", [workload(securityContext=security(privileged=True))], [("w", "container 'pipeline' is privileged")]),
+    Case("k8s-pod-security", "escalation-unset", [workload(securityContext=security(allowPrivilegeEscalation=None))], [("w", ESCALATION)]),
+    Case("k8s-pod-security", "writable-root", [workload(securityContext=security(readOnlyRootFilesystem=False))], [("w", RO_ROOT)]),
+    Case("k8s-pod-security", "root-fs-unset", [workload(securityContext=security(readOnlyRootFilesystem=None))], [("w", RO_ROOT)]),
+    Case("k8s-pod-security", "may-run-as-root", [workload(securityContext=security(runAsNonRoot=None))], [("w", NOT_ROOT)]),
+    Case("k8s-pod-security", "run-as-root-explicit", [workload(securityContext=security(runAsNonRoot=False))], [("w", NOT_ROOT)]),
+    Case("k8s-pod-security", "non-root-from-pod", [workload(securityContext=security(runAsNonRoot=None), pod_extra={"securityContext": {"runAsNonRoot": True}})], []),
+    Case("k8s-pod-security", "container-overrides-pod", [workload(securityContext=security(runAsNonRoot=False), pod_extra={"securityContext": {"runAsNonRoot": True}})],
+         [("w", NOT_ROOT)]),
+    Case("k8s-pod-security", "no-security-context", [workload(securityContext=None)], [("w", ESCALATION), ("w", RO_ROOT), ("w", NOT_ROOT)]),
+    *[Case("k8s-pod-security", f"host-{flag}", [workload(pod_extra={flag: True})],
+           [("w", "the pod shares host namespaces (hostNetwork/hostPID/hostIPC)")]) for flag in ("hostNetwork", "hostPID", "hostIPC")],
+    Case("k8s-pod-security", "init-container", [workload(init={**CONTAINER, "name": "init", "securityContext": security(privileged=True)})],
+         [("w", "container 'init' is privileged")]),
+    Case("k8s-pod-security", "unnamed-container", [workload(name=None, securityContext=security(privileged=True))], [("w", "container '?' is privileged")]),
+    Case("k8s-pod-security", "not-a-workload", [res("kubernetes:core/v1:ConfigMap", "w", metadata={"name": "w"}, data={"privileged": "true"})], []),
+    # --- k8s-resource-limits (resource) ---
+    Case("k8s-resource-limits", "sized", [workload()], []),
+    *[Case("k8s-resource-limits", f"no-{kind}-{what}",
+           [workload(resources={**CONTAINER["resources"], kind: {k: v for k, v in CONTAINER["resources"][kind].items() if k != what}})],
+           [("w", f"container 'pipeline' lacks resources {kind}.{what}")]) for kind in ("requests", "limits") for what in ("cpu", "memory")],
+    Case("k8s-resource-limits", "no-limits", [workload(resources={"requests": {"cpu": "1", "memory": "1Gi"}})],
+         [("w", "container 'pipeline' lacks resources limits.cpu, limits.memory")]),
+    Case("k8s-resource-limits", "nothing", [workload(resources=None)],
+         [("w", "container 'pipeline' lacks resources requests.cpu, requests.memory, limits.cpu, limits.memory")]),
+    Case("k8s-resource-limits", "empty-value", [workload(resources={**CONTAINER["resources"], "limits": {"cpu": "", "memory": "1Gi"}})],
+         [("w", "container 'pipeline' lacks resources limits.cpu")]),
+    Case("k8s-resource-limits", "init-container", [workload(init={"name": "init", "image": "registry.acme.example/x:1"})],
+         [("w", "container 'init' lacks resources requests.cpu, requests.memory, limits.cpu, limits.memory")]),
+    Case("k8s-resource-limits", "deployment", [workload("kubernetes:apps/v1:Deployment", resources=None)],
+         [("w", "container 'pipeline' lacks resources requests.cpu, requests.memory, limits.cpu, limits.memory")]),
+    # --- k8s-approved-registries (resource) ---
+    Case("k8s-approved-registries", "approved", [workload()], [], {"registries": ["registry.acme.example"]}),
+    Case("k8s-approved-registries", "approved-with-slash", [workload()], [], {"registries": ["registry.acme.example/"]}),
+    Case("k8s-approved-registries", "outside", [workload(image="docker.io/library/busybox:1")],
+         [("w", "container 'pipeline' uses image 'docker.io/library/busybox:1' from outside the approved registries ['registry.acme.example/']")],
+         {"registries": ["registry.acme.example"]}),
+    Case("k8s-approved-registries", "lookalike-host", [workload(image="registry.acme.example.evil.io/x:1")],
+         [("w", "container 'pipeline' uses image 'registry.acme.example.evil.io/x:1' from outside the approved registries ['registry.acme.example/']")],
+         {"registries": ["registry.acme.example"]}),
+    Case("k8s-approved-registries", "no-list-means-any", [workload(image="docker.io/library/busybox:1")], [], {"registries": []}),
+    Case("k8s-approved-registries", "init-container", [workload(init={**CONTAINER, "name": "init", "image": "quay.io/x:1"})],
+         [("w", "container 'init' uses image 'quay.io/x:1' from outside the approved registries ['registry.acme.example/']")],
+         {"registries": ["registry.acme.example"]}),
+    # --- catalog-entry-required (stack) ---
+    Case("catalog-entry-required", "complete", complete_bucket(), []),
+    Case("catalog-entry-required", "table-by-dependency", complete_bucket(table=table(location="unknown-yet", deps={"storageDescriptor": [bucket().urn]})), []),
+    Case("catalog-entry-required", "no-table", complete_bucket(table=None),
+         [(B, "product bucket 'dm-sales-orders' (sales.orders) has no Glue table pointing at it")]),
+    Case("catalog-entry-required", "table-elsewhere", complete_bucket(table=table("s3://dm-sales-orders-archive/orders/")),
+         [(B, "product bucket 'dm-sales-orders' (sales.orders) has no Glue table pointing at it")]),
+    Case("catalog-entry-required", "no-document", complete_bucket(registry=None),
+         [(B, "product sales.orders has no registry document products/sales/orders.json")]),
+    Case("catalog-entry-required", "document-of-another-product", complete_bucket(registry=registry("products/sales/customers.json")),
+         [(B, "product sales.orders has no registry document products/sales/orders.json")]),
+    Case("catalog-entry-required", "neither", complete_bucket(table=None, registry=None),
+         [(B, "product bucket 'dm-sales-orders' (sales.orders) has no Glue table pointing at it"),
+          (B, "product sales.orders has no registry document products/sales/orders.json")]),
+    Case("catalog-entry-required", "not-a-product-bucket", complete_bucket(bucket=bucket(tags=TAGS), table=None, registry=None), []),
+    # --- stateful-resources-protected (resource) ---
+    Case("stateful-resources-protected", "protected", [table(), bucket(), key(), stream()], []),
+    *[Case("stateful-resources-protected", f"unprotected-{kind}", [res(type_, "x")], [("x", f"{kind} 'x' holds data but is not protected; set protect=True")])
+      for kind, type_ in (("Bucket", "aws:s3/bucket:Bucket"), ("Stream", "aws:kinesis/stream:Stream"), ("Key", "aws:kms/key:Key"),
+                          ("CatalogTable", "aws:glue/catalogTable:CatalogTable"))],
+    Case("stateful-resources-protected", "stateless-unprotected", [res("aws:iam/role:Role", "x")], []),
+]
