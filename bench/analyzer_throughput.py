@@ -11,7 +11,7 @@ from pathlib import Path
 from blueprints import load_mesh
 from components import DomainStack
 from components.settings import PlatformSettings
-from dmesh.governance.catalog import rule_levels
+from dmesh.governance.config import mesh_levels
 from dmesh.governance.config import load_platform_config
 from dmesh.review.analyzer import PolicyPackClient
 from dmesh.review.capture import capture
@@ -22,7 +22,7 @@ SETTINGS = PlatformSettings("eu-west-1", "123456789012", "dm-platform-audit-logs
 
 
 def main() -> None:
-    mesh = load_mesh(Path("domain_stacks"), rule_levels())
+    mesh = load_mesh(Path("domain_stacks"), mesh_levels())
     spec = mesh.domains["sales"]
     inputs = {r: mesh.domains[r.domain].product(r.product) for p in spec.products for r in p.inputs}
     start = time.perf_counter()

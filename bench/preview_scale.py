@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from dmesh.governance.config import load_platform_config
 from dmesh.onboarding import init_domain
 from dmesh.review.runner import review
 from dmesh.validation import Target, validate_mesh
@@ -34,8 +35,9 @@ def main(counts: list[int]) -> None:
             start = time.perf_counter()
             validate_mesh(Target(root, None))
             validate_s = time.perf_counter() - start
-            serial = review(root, jobs=1)
-            parallel = review(root, jobs=cpus)
+            config = load_platform_config()
+            serial = review(root, config, jobs=1)
+            parallel = review(root, config, jobs=cpus)
             assert serial.exit_code == 0 and parallel.exit_code == 0, (serial.errors, serial.violations)
             resources = serial.summary.resources
             print(f"{count:>8} {resources:>10} {validate_s:>11.2f} {serial.seconds:>9.1f} {parallel.seconds:>9.1f} "

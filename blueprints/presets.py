@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -10,7 +11,7 @@ from .errors import BlueprintError, Finding
 from .models import Preset
 from .yaml_source import format_path, read_yaml
 
-PRESETS_DIR = Path(__file__).parent / "presets"
+PRESETS_DIR = Path(str(files("blueprints") / "presets"))  # package data
 
 
 def load_presets(directory: Path = PRESETS_DIR) -> dict[str, Preset]:

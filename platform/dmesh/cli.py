@@ -43,7 +43,9 @@ def validate(
         target = resolve_target(path)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
-    mesh, findings = validate_mesh(target)
+    from .governance.config import mesh_levels
+
+    mesh, findings = validate_mesh(target, _governance(mesh_levels))
     if format is ValidateFormat.json:
         typer.echo(json.dumps({"valid": not findings, "errors": [f.as_dict() for f in findings]}, indent=2))
     else:
@@ -67,19 +69,45 @@ def schema(
         output.write_text(text, encoding="utf-8")
 
 
+class RulesFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
 @app.command()
-def rules() -> None:
-    """List the governance rules with their mesh-wide level. Example: `dmesh rules`."""
+def rules(
+    format: Annotated[RulesFormat, typer.Option("--format", "-f", help="table, markdown (the README's table) or json.")] = RulesFormat.table,
+) -> None:
+    """List the governance rules with their mesh-wide level (platform config over the code defaults). Example: `dmesh rules`."""
+    from .governance.config import mesh_levels
+    from .governance.rulebook import RULES
+    from .rules_report import render_json, render_markdown, rows
+
+    levels = _governance(mesh_levels)
+    if format is RulesFormat.markdown:
+        typer.echo(render_markdown(RULES, levels), nl=False)
+        return
+    if format is RulesFormat.json:
+        typer.echo(render_json(RULES, levels), nl=False)
+        return
     from rich.table import Table
 
-    from .governance.catalog import RULES
-    from .governance.config import load_platform_config
-
-    config = load_platform_config()
-    table = Table("rule", "level", "scope", "what it requires")
-    for rule in RULES:
-        table.add_row(rule.name, config[rule.name]["enforcementLevel"], rule.scope, rule.description)
+    table = Table("rule", "level", "severity", "scope", "what it requires")
+    table.columns[0].no_wrap = True
+    for row in rows(RULES, levels):
+        table.add_row(str(row["name"]), str(row["level"]), str(row["severity"]), str(row["scope"]), str(row["description"]))
     Console().print(table)
+
+
+def _governance(load):
+    """Read the platform's policy config; a broken one is a usage error with its file named, never a traceback."""
+    from .governance.config import GovernanceConfigError
+
+    try:
+        return load()
+    except GovernanceConfigError as exc:
+        raise _usage_error(str(exc)) from None
 
 
 class PreviewFormat(str, Enum):
@@ -104,9 +132,12 @@ def preview(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .governance.config import load_platform_config, levels
     from .review.report import render_json, render_markdown, render_sarif
     from .review.runner import review
     from .review.terminal import print_report
+
+    platform_config = _governance(load_platform_config)
 
     err = Console(stderr=True)
     try:
@@ -114,9 +145,10 @@ def preview(
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
                 task = bar.add_task("running programs under mocks", total=None)
-                report = review(path, stack, jobs, lambda msg, total: bar.update(task, description=msg, total=total, advance=1))
+                report = review(path, platform_config, stack, jobs,
+                                lambda msg, total: bar.update(task, description=msg, total=total, advance=1))
         else:
-            report = review(path, stack, jobs)
+            report = review(path, platform_config, stack, jobs)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
     base = Path.cwd()
@@ -128,7 +160,7 @@ def preview(
                 print_report(report, Console(file=handle, width=160, no_color=True))
     else:
         text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
-                PreviewFormat.sarif: lambda r: render_sarif(r, base)}[format](report)
+                PreviewFormat.sarif: lambda r: render_sarif(r, base, levels(platform_config))}[format](report)
         if output is None:
             typer.echo(text)
         else:
@@ -149,9 +181,10 @@ def policy_config(
 
     from .governance.config import GovernanceConfigError, effective_config, load_platform_config
 
+    platform_config = _governance(load_platform_config)
     try:
         spec = load_domain(domain, load_presets())
-        text = json.dumps(effective_config(load_platform_config(), spec.overrides), indent=2) + "\n"
+        text = json.dumps(effective_config(platform_config, spec.overrides), indent=2) + "\n"
     except (BlueprintError, GovernanceConfigError) as exc:
         raise _usage_error(str(exc)) from None
     if output is None:

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .governance.config import POLICY_PACK_DIR, effective_config, load_platform_config
+from .governance.config import GovernanceConfigError, effective_config, levels, load_platform_config, policy_pack_dir
 from .local import endpoint_from_env, local_stack_config
 from .validation import Target, validate_mesh
 
@@ -35,7 +35,11 @@ def up(domain_dir: Path, stack_name: str, *, local: bool, preview_only: bool, on
     """Validate the domain with the mesh, then `pulumi preview|up --policy-pack ... --policy-pack-config ...`."""
     require_cli()
     domain_dir = domain_dir.resolve()
-    mesh, findings = validate_mesh(Target(domain_dir.parent, domain_dir))
+    try:
+        platform_config = load_platform_config()
+    except GovernanceConfigError as exc:
+        raise DeployError(str(exc)) from None
+    mesh, findings = validate_mesh(Target(domain_dir.parent, domain_dir), levels(platform_config))
     if findings:
         raise DeployError("the blueprint or the mesh checks failed:\n" + "\n".join(f.render() for f in findings))
     spec = next(s for s in mesh.domains.values() if s.folder == domain_dir)
@@ -43,14 +47,14 @@ def up(domain_dir: Path, stack_name: str, *, local: bool, preview_only: bool, on
 
     with tempfile.TemporaryDirectory(prefix="dmesh-up-") as tmp:
         policy_config = Path(tmp) / "policy-config.json"
-        policy_config.write_text(json.dumps(effective_config(load_platform_config(), spec.overrides)))
+        policy_config.write_text(json.dumps(effective_config(platform_config, spec.overrides)))
         try:
             stack = auto.create_or_select_stack(stack_name="local" if local else stack_name, work_dir=str(domain_dir))
             if local:
                 for key, value in local_stack_config(domain_dir, endpoint_from_env()).items():
                     text = value if isinstance(value, str) else json.dumps(value)
                     stack.set_config(key, auto.ConfigValue(value=text))
-            options = {"policy_packs": [str(POLICY_PACK_DIR)], "policy_pack_configs": [str(policy_config)], "on_output": on_output}
+            options = {"policy_packs": [str(policy_pack_dir())], "policy_pack_configs": [str(policy_config)], "on_output": on_output}
             stack.preview(**options) if preview_only else stack.up(**options)
         except FileNotFoundError:
             raise DeployError(MISSING_CLI) from None

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from importlib.resources import files
 from pathlib import Path
 
 from cookiecutter.exceptions import CookiecutterException
@@ -21,7 +22,7 @@ from blueprints.onboarding import problems
 
 from .validation import Target, validate_mesh
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "blueprints" / "template"
+TEMPLATE_DIR = Path(str(files("blueprints") / "template"))  # package data: there in an installed platform too
 
 
 class OnboardingError(Exception):

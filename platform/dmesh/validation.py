@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from blueprints import DOMAIN_FILE, Finding, Mesh, load_mesh
 
-from .governance.catalog import rule_levels
+from .governance.config import mesh_levels
 
 
 class UsageError(Exception):
@@ -35,7 +36,10 @@ def resolve_target(path: Path) -> Target:
     return Target(path.resolve(), None)
 
 
-def validate_mesh(target: Target) -> tuple[Mesh, list[Finding]]:
-    """Load the mesh around the target; return it with the findings that concern the target."""
-    mesh = load_mesh(target.root, rule_levels())
+def validate_mesh(target: Target, levels: Mapping[str, str] | None = None) -> tuple[Mesh, list[Finding]]:
+    """Load the mesh around the target; return it with the findings that concern the target.
+
+    `levels` are the rules' mesh-wide levels (the resolved rule book), which overrides are judged by.
+    """
+    mesh = load_mesh(target.root, levels if levels is not None else mesh_levels())
     return mesh, [f for f in mesh.findings if target.concerns(f)]

@@ -9,7 +9,7 @@ import pytest
 
 from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh
 from components import DomainStack
-from dmesh.governance.catalog import rule_levels
+from dmesh.governance.config import mesh_levels
 from dmesh.review.capture import Registration, capture
 from dmesh.review.mocks import MeshMocks
 from meshtest import EXAMPLE_MESH, SETTINGS
@@ -31,7 +31,7 @@ class Captured:
 
 @pytest.fixture(scope="session")
 def example_specs() -> dict[str, DomainSpec]:
-    mesh = load_mesh(EXAMPLE_MESH, rule_levels())
+    mesh = load_mesh(EXAMPLE_MESH, mesh_levels())
     assert mesh.valid
     return mesh.domains
 

@@ -23,7 +23,7 @@ from moto.core.authorization import enable_iam_authentication
 from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh, naming
 from components import DomainStack
 from components.settings import PlatformSettings
-from dmesh.governance.catalog import rule_levels
+from dmesh.governance.config import mesh_levels
 from dmesh.review.capture import Registration, capture
 from dmesh.review.mocks import MeshMocks
 
@@ -35,7 +35,7 @@ SETTINGS = PlatformSettings(region=REGION, account_id=ACCOUNT, audit_bucket="dm-
 
 def capture_mesh(root: Path) -> tuple[dict[str, DomainSpec], dict[str, list[Registration]]]:
     """Every domain of the mesh under mocks, with settings that match the emulators' account and region."""
-    mesh = load_mesh(root, rule_levels())
+    mesh = load_mesh(root, mesh_levels())
     assert mesh.valid, [f.render() for f in mesh.findings]
     captured = {}
     for name, spec in mesh.domains.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .rule import Rule
 from .resources import KINESIS_STREAM, KMS_KEY, ResourceView
 
 
@@ -21,3 +22,11 @@ def kinesis_encryption_kms(resource: ResourceView, config: Mapping[str, Any]) ->
         return
     if resource.props.get("encryptionType") != "KMS" or not resource.props.get("kmsKeyId"):
         yield f"stream {resource.name!r} is not encrypted with KMS; set encryptionType: KMS and kmsKeyId to the domain key"
+
+
+RULES = (
+    Rule("kms-key-rotation-enabled", "Every symmetric KMS key has automatic rotation enabled.",
+         "mandatory", "resource", key_rotation_enabled, "medium", ("encryption",)),
+    Rule("kinesis-encryption-kms", "Every Kinesis stream is encrypted with KMS.", "mandatory", "resource", kinesis_encryption_kms,
+         "high", ("streaming", "encryption")),
+)

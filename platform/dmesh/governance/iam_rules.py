@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .documents import WRITE_LEVELS, access_levels, documents_of, is_wildcard_action, statements
+from .rule import Rule
 from .resources import IAM_ROLE, KMS_KEY, ResourceView
 
 
@@ -39,3 +40,13 @@ def no_wildcard_resource_writes(resource: ResourceView, config: Mapping[str, Any
 def permission_boundary_required(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type == IAM_ROLE and not resource.props.get("permissionsBoundary"):
         yield f"role {resource.name!r} has no permissionsBoundary; attach the domain's boundary policy"
+
+
+RULES = (
+    Rule("iam-no-wildcard-actions", "No policy document allows '*' or '<service>:*' actions (or NotAction).",
+         "mandatory", "resource", no_wildcard_actions, "high", ("iam", "least-privilege")),
+    Rule("iam-no-wildcard-resource-writes", "No write or permission-management action is allowed on Resource '*'.",
+         "mandatory", "resource", no_wildcard_resource_writes, "high", ("iam", "least-privilege")),
+    Rule("iam-permission-boundary-required", "Every IAM role has a permissions boundary.",
+         "mandatory", "resource", permission_boundary_required, "high", ("iam",)),
+)

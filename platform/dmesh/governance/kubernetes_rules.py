@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from .rule import Rule
 from .resources import LIMIT_RANGE, NAMESPACE, RESOURCE_QUOTA, ResourceView
 
 # Where the pod spec sits inside each workload kind.
@@ -86,3 +87,16 @@ def approved_registries(resource: ResourceView, config: Mapping[str, Any]) -> It
         image = str(c.get("image", ""))
         if not any(image.startswith(r) for r in registries):
             yield f"container {c.get('name', '?')!r} uses image {image!r} from outside the approved registries {registries}"
+
+
+RULES = (
+    Rule("k8s-namespace-quota", "Every Namespace has a ResourceQuota and a LimitRange in the same stack.",
+         "mandatory", "stack", namespace_quota, "medium", ("kubernetes", "cost")),
+    Rule("k8s-pod-security", "Pods and workload templates run non-root, unprivileged, without privilege escalation, on a read-only root filesystem.",
+         "mandatory", "resource", pod_security, "high", ("kubernetes", "runtime")),
+    Rule("k8s-resource-limits", "Every container declares CPU and memory requests and limits.",
+         "mandatory", "resource", resource_limits, "medium", ("kubernetes", "cost")),
+    Rule("k8s-approved-registries", "Container images come from the approved registries.",
+         "advisory", "resource", approved_registries, "medium", ("kubernetes", "supply-chain"),
+         {"registries": {"type": "array", "items": {"type": "string"}, "default": []}}),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from .rule import Rule
 from .resources import BUCKET_TYPES, GLUE_TABLE, KINESIS_STREAM, KMS_KEY, LIFECYCLE_TYPES, ResourceView, attached
 
 DEFAULT_MAX_DAYS = {"public": 3650, "internal": 3650, "confidential": 2555, "restricted": 365}
@@ -38,3 +39,12 @@ def retention_within_limit(resources: Sequence[ResourceView], config: Mapping[st
 def stateful_resources_protected(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
     if resource.type in STATEFUL_TYPES and not resource.protect:
         yield f"{resource.type.split(':')[-1]} {resource.name!r} holds data but is not protected; set protect=True"
+
+
+RULES = (
+    Rule("retention-within-limit", "Bucket lifecycle expiration stays within the maximum for its classification; restricted data always expires.",
+         "mandatory", "stack", retention_within_limit, "high", ("storage", "privacy"),
+         {"maxDays": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}, "default": dict(DEFAULT_MAX_DAYS)}}),
+    Rule("stateful-resources-protected", "Buckets, streams, keys and Glue tables are protected against deletion.",
+         "advisory", "resource", stateful_resources_protected, "medium", ("resilience",)),
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -13,15 +15,15 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .catalog import RULES, Rule
-from .config import load_platform_config
+from .config import PlatformConfig, load_platform_config
 from .resources import ResourceView
+from .rule import Rule
+from .rulebook import RULES
 
 PACK_NAME = "dmesh-governance"
-LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY, "disabled": EnforcementLevel.DISABLED}
 
 
-def _view(resource) -> ResourceView:
+def _view(resource: Any) -> ResourceView:
     deps = getattr(resource, "property_dependencies", None) or {}
     return ResourceView(
         type=resource.resource_type,
@@ -33,38 +35,39 @@ def _view(resource) -> ResourceView:
     )
 
 
-def _resource_policy(rule: Rule) -> ResourceValidationPolicy:
+def _schema(rule: Rule) -> PolicyConfigSchema | None:
+    return PolicyConfigSchema(dict(rule.config_schema)) if rule.config_schema else None
+
+
+def _resource_policy(rule: Rule, level: str) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         for message in rule.check(_view(args), rule.settings(args.get_config())):  # type: ignore[arg-type]
-            report_violation(message)
+            report_violation(message, None)
 
-    return ResourceValidationPolicy(rule.name, rule.description, validate, LEVELS[rule.level],
-                                    config_schema=PolicyConfigSchema(dict(rule.config_schema)) if rule.config_schema else None)
+    return ResourceValidationPolicy(rule.name, rule.description, validate, EnforcementLevel(level), config_schema=_schema(rule))
 
 
-def _stack_policy(rule: Rule) -> StackValidationPolicy:
+def _stack_policy(rule: Rule, level: str) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         views = [_view(r) for r in args.resources]
         for urn, message in rule.check(views, rule.settings(args.get_config())):  # type: ignore[arg-type]
             report_violation(message, urn)
 
-    return StackValidationPolicy(rule.name, rule.description, validate, LEVELS[rule.level],
-                                 config_schema=PolicyConfigSchema(dict(rule.config_schema)) if rule.config_schema else None)
+    return StackValidationPolicy(rule.name, rule.description, validate, EnforcementLevel(level), config_schema=_schema(rule))
 
 
-def build_policies() -> list:
-    return [_resource_policy(r) if r.scope == "resource" else _stack_policy(r) for r in RULES]
+def build_policies(config: PlatformConfig) -> list[ResourceValidationPolicy | StackValidationPolicy]:
+    """One policy per rule, advertised at its mesh-wide level (the resolved rule book's)."""
+    return [(_resource_policy if rule.scope == "resource" else _stack_policy)(rule, config[rule.name]["enforcementLevel"]) for rule in RULES]
 
 
-def initial_config() -> dict:
+def initial_config(config: PlatformConfig) -> dict[str, dict[str, Any]]:
     """The platform's mesh-wide config, so `--policy-pack platform/policy_pack` alone enforces it."""
-    return {
-        name: {**entry, "enforcementLevel": LEVELS.get(entry["enforcementLevel"], EnforcementLevel.MANDATORY)}
-        for name, entry in load_platform_config().items()
-    }
+    return {name: {**entry, "enforcementLevel": EnforcementLevel(entry["enforcementLevel"])} for name, entry in config.items()}
 
 
 def serve() -> None:
     """Start the analyzer server (prints its port, blocks): what `python platform/policy_pack` does."""
-    PolicyPack(name=PACK_NAME, policies=build_policies(), enforcement_level=EnforcementLevel.MANDATORY,
-               initial_config=initial_config(), description="Federated computational governance for the data mesh")
+    config = load_platform_config()
+    PolicyPack(name=PACK_NAME, policies=build_policies(config), enforcement_level=EnforcementLevel.MANDATORY,
+               initial_config=initial_config(config), description="Federated computational governance for the data mesh")

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .documents import RESOURCE_POLICY_TYPES, documents_of, statements
+from .rule import Rule
 from .resources import ResourceView
 
 ACCOUNT_IN_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::(\d{12}):")
@@ -45,3 +46,9 @@ def no_public_principals(resource: ResourceView, config: Mapping[str, Any]) -> I
                     yield f"{prop}: {s.label} allows principal {principal!r}, which is not an IAM ARN of a mesh account"
                 elif allowed and account not in allowed:
                     yield f"{prop}: {s.label} allows account {account}, outside the mesh accounts {sorted(allowed)}"
+
+
+RULES = (
+    Rule("no-public-principals", "No bucket, key or stream policy admits '*' or an account outside the mesh.",
+         "mandatory", "resource", no_public_principals, "critical", ("iam", "access")),
+)

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .documents import parse_document, statements
+from .rule import Rule
 from .resources import (
     BUCKET_POLICY,
     BUCKET_TYPES,
@@ -87,3 +88,16 @@ def tls_only(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]
         yield "the bucket policy is not valid JSON"
     elif not _denies_insecure_transport(document):
         yield "the bucket policy does not deny requests with aws:SecureTransport=false; add a Deny statement for non-TLS access"
+
+
+RULES = (
+    Rule("s3-encryption-customer-managed-kms", "Every S3 bucket is encrypted with SSE-KMS under a customer-managed key.",
+         "mandatory", "stack", encryption_customer_managed_kms, "high", ("storage", "encryption"),
+         {"exemptBuckets": {"type": "array", "items": {"type": "string"}, "default": [],
+                            "description": "Buckets AWS cannot encrypt with SSE-KMS (S3 server access log targets); platform config only."}}),
+    Rule("s3-public-access-blocked", "Every S3 bucket has a public access block with all four flags set.",
+         "mandatory", "stack", public_access_blocked, "critical", ("storage", "network")),
+    Rule("s3-versioning-enabled", "Every S3 bucket has versioning enabled.", "mandatory", "stack", versioning_enabled, "medium", ("storage", "resilience")),
+    Rule("s3-tls-only", "Every bucket policy denies requests made without TLS (aws:SecureTransport=false).",
+         "advisory", "resource", tls_only, "medium", ("storage", "network", "encryption")),
+)

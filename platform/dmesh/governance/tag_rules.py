@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from .rule import Rule
 from .resources import ResourceView
 
 DEFAULT_TAGS = ("dmesh:domain", "dmesh:owner", "dmesh:classification", "dmesh:cost-center")
@@ -34,3 +35,10 @@ def required_tags(resource: ResourceView, config: Mapping[str, Any]) -> Iterator
     missing = [t for t in config.get("tags", DEFAULT_TAGS) if not str(tags.get(t) or "").strip()]
     if missing:
         yield f"{resource.type.split(':')[-1]} {resource.name!r} lacks the tags {', '.join(missing)}"
+
+
+RULES = (
+    Rule("required-tags", "Every taggable AWS resource carries the mesh ownership tags, non-empty.",
+         "mandatory", "resource", required_tags, "low", ("ownership", "cost"),
+         {"tags": {"type": "array", "items": {"type": "string"}, "default": list(DEFAULT_TAGS)}}),
+)

@@ -20,11 +20,11 @@ import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from ..governance.config import POLICY_PACK_DIR
+from ..governance.config import policy_pack_dir
+from ..governance.levels import LEVELS
 from .capture import Registration
 
-LEVEL_TO_PROTO = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
-                  "disabled": analyzer_pb2.DISABLED, "remediate": analyzer_pb2.REMEDIATE}
+LEVEL_TO_PROTO = {level: analyzer_pb2.EnforcementLevel.Value(level.upper()) for level in LEVELS}
 PROTO_TO_LEVEL = {v: k for k, v in LEVEL_TO_PROTO.items()}
 START_TIMEOUT_S = 60
 
@@ -57,8 +57,8 @@ def _diagnostics(response: analyzer_pb2.AnalyzeResponse, default_urn: str = "") 
 class PolicyPackClient:
     """Runs the pack for the lifetime of a `with` block."""
 
-    def __init__(self, pack_dir: Path = POLICY_PACK_DIR, python: str = sys.executable) -> None:
-        self.pack_dir = pack_dir
+    def __init__(self, pack_dir: Path | None = None, python: str = sys.executable) -> None:
+        self.pack_dir = pack_dir or policy_pack_dir()
         self.python = python
         self._process: subprocess.Popen[bytes] | None = None
         self._channel: grpc.Channel | None = None

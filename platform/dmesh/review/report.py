@@ -8,7 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..governance.catalog import RULES
+from collections.abc import Mapping
+
+from ..governance.rule import SECURITY_SEVERITY
+from ..governance.rulebook import RULES
+
+SARIF_LEVEL = {"mandatory": "error", "advisory": "warning", "disabled": "none"}
 
 
 class Model(BaseModel):
@@ -108,18 +113,22 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def render_sarif(report: ReviewReport, base: Path) -> str:
-    """SARIF 2.1.0 as GitHub code scanning reads it: one rule per policy, results at blueprint lines."""
+def render_sarif(report: ReviewReport, base: Path, levels: Mapping[str, str]) -> str:
+    """SARIF 2.1.0 as GitHub code scanning reads it: one rule per policy at its mesh-wide level, results at blueprint lines.
+
+    `security-severity` and `tags` are the properties code scanning ranks and filters results by.
+    """
     rules = [
         {"id": r.name, "name": r.name, "shortDescription": {"text": r.description}, "fullDescription": {"text": r.description},
-         "defaultConfiguration": {"level": "error" if r.level == "mandatory" else "warning"},
-         "help": {"text": f"{r.description} Run `dmesh rules` for the mesh-wide levels."}}
+         "defaultConfiguration": {"level": SARIF_LEVEL[levels[r.name]]},
+         "help": {"text": f"{r.description} Run `dmesh rules` for the mesh-wide levels."},
+         "properties": {"tags": ["security", *r.topics], "security-severity": SECURITY_SEVERITY[r.severity], "precision": "high"}}
         for r in RULES
     ]
     results = [
         {
             "ruleId": v.policy,
-            "level": "error" if v.enforcement == "mandatory" else "warning",
+            "level": SARIF_LEVEL[v.enforcement],
             "message": {"text": v.message},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": _relative(v.file, base) or "Pulumi.yaml"},
                                                 "region": {"startLine": max(v.line or 1, 1)}}}],

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders
 
-from ..governance.config import effective_config, load_platform_config
+from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
 from .analyzer import Diagnostic, PolicyPackClient
 from .capture import Registration
@@ -77,8 +77,9 @@ def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> li
     return diagnostics + pack.analyze_stack(custom)
 
 
-def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Progress | None = None) -> ReviewReport:
-    """Review every project under `path`; raises UsageError when there is nothing to review."""
+def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs: int | None = None,
+           progress: Progress | None = None) -> ReviewReport:
+    """Review every project under `path` under the resolved rule book; raises UsageError when there is nothing to review."""
     started = time.perf_counter()
     if not path.is_dir():
         raise UsageError(f"no such folder: {path}")
@@ -91,7 +92,7 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
     broken: set[Path] = set()
     target = _mesh_target(path)
     if target is not None:
-        mesh, findings = validate_mesh(target)
+        mesh, findings = validate_mesh(target, levels(platform_config))
         specs = {spec.folder: spec for spec in mesh.domains.values()}
         reviewed = {f.resolve() for f in folders}
         errors += [_finding_error(f) for f in findings if any(f.file.resolve().is_relative_to(r) for r in reviewed)]
@@ -124,7 +125,6 @@ def review(path: Path, stack: str = "dev", jobs: int | None = None, progress: Pr
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []
-    platform_config = load_platform_config()
     with PolicyPackClient() as pack:
         for run in runs:
             if run.error:

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from dmesh.governance.catalog import RULES, rules_by_name
+from dmesh.governance.rulebook import RULES, rules_by_name
 from dmesh.governance.config import load_platform_config
 from dmesh.governance.resources import ResourceView
 from dmesh.review.capture import Registration

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dmesh.governance.catalog import RULES
+from dmesh.governance.rulebook import RULES
 from dmesh.governance.config import load_platform_config
 from dmesh.review.capture import Registration
 from rulecases import (CASES, GRANT, LEVELS, Case, bucket, bucket_policy, complete_bucket, lifecycle, pab, registry, res, sse, table,

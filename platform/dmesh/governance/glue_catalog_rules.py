@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from .rule import Rule
 from .resources import BUCKET_OBJECT_TYPES, BUCKET_TYPES, GLUE_TABLE, ResourceView
 
 
@@ -27,3 +28,9 @@ def catalog_entry_required(resources: Sequence[ResourceView], config: Mapping[st
             yield bucket.urn, f"product bucket {name!r} ({domain}.{product}) has no Glue table pointing at it"
         if not has_document:
             yield bucket.urn, f"product {domain}.{product} has no registry document products/{domain}/{product}.json"
+
+
+RULES = (
+    Rule("catalog-entry-required", "Every product bucket has a Glue table and a registry document in the same stack.",
+         "mandatory", "stack", catalog_entry_required, "low", ("catalog", "discoverability")),
+)

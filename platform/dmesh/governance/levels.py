@@ -1,0 +1,17 @@
+"""Enforcement levels: the one vocabulary the rule book, the platform config, the pack and the reports share.
+
+`remediate` is refused everywhere: the platform's rules report, they never rewrite a resource, and a
+level the pack cannot honour must not be accepted by the config and silently become another.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Level = Literal["advisory", "mandatory", "disabled"]
+LEVELS: tuple[Level, ...] = get_args(Level)
+REPORTED: tuple[Level, ...] = ("mandatory", "advisory")  # the levels a violation can carry
+
+
+def is_level(value: object) -> bool:
+    return value in LEVELS
