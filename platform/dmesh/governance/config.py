@@ -10,6 +10,7 @@ only; `dmesh validate` refuses the others, and this module refuses them again so
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +21,8 @@ from .rulebook import rules_by_name
 
 PACK_PACKAGE = "dmesh.policy_pack"
 CONFIG_FILE = "config.json"
+# a platform team trying a config change (or a test) points here at another file; the pack process inherits it
+CONFIG_ENV = "DMESH_POLICY_CONFIG"
 
 PlatformConfig = dict[str, dict[str, Any]]
 
@@ -34,7 +37,8 @@ def policy_pack_dir() -> Path:
 
 
 def platform_config_file() -> Path:
-    return policy_pack_dir() / CONFIG_FILE
+    override = os.environ.get(CONFIG_ENV)
+    return Path(override) if override else policy_pack_dir() / CONFIG_FILE
 
 
 def _normalise(file: Path, name: str, value: Any) -> dict[str, Any]:
