@@ -14,8 +14,7 @@ from components.settings import PlatformSettings
 from dmesh.governance.config import mesh_levels
 from dmesh.governance.config import load_platform_config
 from dmesh.review.analyzer import PolicyPackClient
-from dmesh.review.capture import capture
-from dmesh.review.mocks import MeshMocks
+from components.testing import MeshMocks, capture
 
 SETTINGS = PlatformSettings("eu-west-1", "123456789012", "dm-platform-audit-logs", "dm-platform-catalog",
                             "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/BENCH")

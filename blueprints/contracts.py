@@ -18,7 +18,7 @@ from open_data_contract_standard.model import OpenDataContractStandard, SchemaOb
 from pydantic import ValidationError
 
 from .errors import BlueprintError, Finding
-from .models import CLASSIFICATION_ORDER
+from .vocabulary import CLASSIFICATIONS
 from .spec import Column, ContractSpec
 from .yaml_source import PathPart, SourceDocument, format_path, read_yaml
 
@@ -115,9 +115,9 @@ def load_contract(file: Path, product: str) -> ContractSpec:
             findings.append(Finding(file, doc.index.line_of(("schema", index)), format_path(("schema", index)), "the schema object has no properties", "list the product's columns under `properties:`"))
         for i, prop in enumerate(obj.properties or []):
             where: tuple[PathPart, ...] = ("schema", index, "properties", i)
-            if prop.classification is not None and prop.classification not in CLASSIFICATION_ORDER:
+            if prop.classification is not None and prop.classification not in CLASSIFICATIONS:
                 findings.append(Finding(file, doc.index.line_of((*where, "classification")), format_path((*where, "classification")),
-                                        f"unknown classification {prop.classification!r}", f"use one of {', '.join(CLASSIFICATION_ORDER)}"))
+                                        f"unknown classification {prop.classification!r}", f"use one of {', '.join(CLASSIFICATIONS)}"))
             if not prop.name:
                 findings.append(Finding(file, doc.index.line_of(where), format_path(where), "a property needs a name", "add `name:`"))
                 continue

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from . import naming
+from . import arns, naming
 from .spec import DomainSpec, ProductSpec
 
 
@@ -65,7 +65,7 @@ def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, 
         ports.append(S3PortDescriptor(bucket=bucket, prefix=prefix, format=product.s3.format, uri=f"s3://{bucket}/{prefix}"))
     if product.kinesis:
         stream = naming.stream_name(domain.name, product.name)
-        ports.append(KinesisPortDescriptor(stream=stream, arn=f"arn:aws:kinesis:{region}:{account_id}:stream/{stream}",
+        ports.append(KinesisPortDescriptor(stream=stream, arn=arns.stream(region, account_id, stream),
                                            retentionHours=product.kinesis.retention_hours))
     return ProductDescriptor(
         domain=domain.name,

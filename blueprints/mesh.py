@@ -15,6 +15,7 @@ from .loader import DOMAIN_FILE, load_domain
 from .models import Preset
 from .presets import load_presets
 from .spec import DomainSpec, ProductRef
+from .vocabulary import PERSONAL_DATA
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str
                                             f"{ref} does not grant domain {domain.name!r}",
                                             f"ask {producer.owner} to add `grants: [{{domain: {domain.name}}}]` to {ref.product}"))
                     continue
-                if upstream.classification == "restricted" and product.classification != "restricted":
+                if upstream.classification == PERSONAL_DATA and product.classification != PERSONAL_DATA:
                     cls_where = f"spec.dataProducts[{i}].classification"
                     findings.append(Finding(domain.file, domain.line_of(cls_where), cls_where,
                                             f"reads restricted input {ref} but is classified {product.classification}",
-                                            "a product derived from personal data must be classified restricted"))
+                                            f"a product derived from personal data must be classified {PERSONAL_DATA}"))
             for j, grantee in enumerate(product.grants):
                 where = f"spec.dataProducts[{i}].grants[{j}].domain"
                 if grantee not in domains and grantee not in broken:

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from .vocabulary import Classification
+
 DOMAIN_NAME = r"^[a-z][a-z0-9-]*$"
 PRODUCT_NAME = r"^[a-z][a-z0-9-]*$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -20,8 +22,6 @@ PRODUCT_REF = r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
 CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
 
-Classification = Literal["public", "internal", "confidential", "restricted"]
-CLASSIFICATION_ORDER: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
 
 
 class Document(BaseModel):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from . import arns
+
 S3_MAX = 63
 ROLE_MAX = 64
 STREAM_MAX = 128
@@ -34,13 +36,13 @@ def role_name(domain: str, kind: str) -> str:
     return physical_name(domain, kind, limit=ROLE_MAX)
 
 
-def role_arn(account_id: str, domain: str, kind: str) -> str:
-    return f"arn:aws:iam::{account_id}:role/{role_name(domain, kind)}"
+def role_arn(account_id: str, domain: str, kind: str, partition: str = arns.DEFAULT_PARTITION) -> str:
+    return arns.role(account_id, role_name(domain, kind), partition)
 
 
-def consumer_role_arn(account_id: str, domain: str) -> str:
+def consumer_role_arn(account_id: str, domain: str, partition: str = arns.DEFAULT_PARTITION) -> str:
     """The role through which a domain reads other domains' products (resolved by convention)."""
-    return role_arn(account_id, domain, "consumer")
+    return role_arn(account_id, domain, "consumer", partition)
 
 
 def key_alias(domain: str) -> str:
@@ -66,6 +68,19 @@ def glue_table(product: str) -> str:
 def product_prefix(product: str) -> str:
     """Key prefix under which a product's objects live; grants are scoped to it."""
     return f"{product}/"
+
+
+# The platform stack's own domain name and buckets. Derived here, never configured by hand: the policy
+# pack's encryption exemption for the access-log bucket and every stack that logs to it use these names.
+PLATFORM_DOMAIN = "platform"
+
+
+def platform_bucket(purpose: str) -> str:
+    return physical_name(PLATFORM_DOMAIN, purpose)
+
+
+AUDIT_BUCKET = platform_bucket("audit-logs")
+CATALOG_BUCKET = platform_bucket("catalog")
 
 
 def registry_key(domain: str, product: str) -> str:

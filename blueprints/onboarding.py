@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from . import models
+from .vocabulary import CLASSIFICATIONS
 from .presets import load_presets
 
 REQUIRED = ("domain", "owner", "cost_center", "preset", "product", "classification")
@@ -31,8 +32,8 @@ def problems(values: Mapping[str, str], mesh_root: Path | None = None) -> list[s
     presets = load_presets()
     if values.get("preset") not in presets:
         found.append(f"unknown preset {values.get('preset')!r}: use one of {', '.join(sorted(presets))}")
-    if values.get("classification") not in models.CLASSIFICATION_ORDER:
-        found.append(f"unknown classification {values.get('classification')!r}: use one of {', '.join(models.CLASSIFICATION_ORDER)}")
+    if values.get("classification") not in CLASSIFICATIONS:
+        found.append(f"unknown classification {values.get('classification')!r}: use one of {', '.join(CLASSIFICATIONS)}")
     if mesh_root is not None and domain and (mesh_root / domain).exists():
         found.append(f"domain {domain!r} already exists in {mesh_root / domain}; a domain is never overwritten")
     return found

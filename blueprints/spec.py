@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import CLASSIFICATION_ORDER
+from .vocabulary import CLASSIFICATIONS
 
 
 def classification_rank(classification: str) -> int:
-    return CLASSIFICATION_ORDER.index(classification)
+    return CLASSIFICATIONS.index(classification)
 
 
 def highest_classification(values: list[str] | tuple[str, ...]) -> str:

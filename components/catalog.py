@@ -7,6 +7,7 @@ import pulumi_aws as aws
 
 from blueprints import DomainSpec, ProductSpec, naming
 from blueprints.descriptor import describe_product
+from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_DOMAIN, TAG_OWNER, TAG_PRODUCT
 
 from . import tagging
 from .settings import PlatformSettings
@@ -26,10 +27,10 @@ def table_parameters(spec: DomainSpec, product: ProductSpec) -> dict[str, str]:
     """Glue's `classification` is the data format; the mesh's sensitivity goes under `dmesh:`."""
     params = {
         "EXTERNAL": "TRUE",
-        "dmesh:domain": spec.name,
-        "dmesh:product": product.name,
-        "dmesh:owner": spec.owner,
-        "dmesh:classification": product.classification,
+        TAG_DOMAIN: spec.name,
+        TAG_PRODUCT: product.name,
+        TAG_OWNER: spec.owner,
+        TAG_CLASSIFICATION: product.classification,
         "dmesh:contract-id": product.contract.id,
         "dmesh:contract-version": product.contract.version,
         "dmesh:sla-freshness-hours": str(product.sla.freshness_hours or ""),
@@ -51,7 +52,7 @@ class DomainCatalog(pulumi.ComponentResource):
         super().__init__("dmesh:catalog:DomainCatalog", name, None, opts)
         self.database = aws.glue.CatalogDatabase(
             f"{name}-database", name=naming.glue_database(spec.name), description=spec.description or f"dmesh domain {spec.name}",
-            parameters={"dmesh:owner": spec.owner, "dmesh:domain": spec.name}, tags=tagging.tags(spec),
+            parameters={TAG_OWNER: spec.owner, TAG_DOMAIN: spec.name}, tags=tagging.tags(spec),
             opts=pulumi.ResourceOptions(parent=self),
         )
         for product in spec.products:

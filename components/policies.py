@@ -1,6 +1,8 @@
 """IAM, bucket and key policy documents, built from the spec and the naming scheme.
 
-Statements are plain data so tests and the policy pack read exactly what AWS will get.
+Statements are plain data so tests and the policy pack read exactly what AWS will get. Each fragment
+that more than one document uses is named once (as terraform-aws-modules name `deny_insecure_transport`
+or `access_log_delivery`): the domain components, the platform stack and the test harness call these.
 Every grant admits the consumer domain's role through `aws:PrincipalArn` on the mesh
 account principal: the same effect as naming the role, without AWS rejecting the
 policy when the consumer's stack has not created its role yet.
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from blueprints import DomainSpec, ProductRef, naming
+from blueprints import DomainSpec, ProductRef, arns, naming
 
 from .settings import PlatformSettings
 
@@ -36,20 +38,45 @@ def document(statements: list[Statement]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def bucket_arn(bucket: str) -> str:
-    return f"arn:aws:s3:::{bucket}"
+def bucket_arn(settings: PlatformSettings, bucket: str) -> str:
+    return arns.bucket(bucket, settings.partition)
 
 
 def stream_arn(settings: PlatformSettings, domain: str, product: str) -> str:
-    return f"arn:aws:kinesis:{settings.region}:{settings.account_id}:stream/{naming.stream_name(domain, product)}"
+    return arns.stream(settings.region, settings.account_id, naming.stream_name(domain, product))
+
+
+def account_root(account_id: str, partition: str) -> dict[str, str]:
+    """The account as a principal: delegates to the account's own identity policies (and conditions)."""
+    return {"AWS": arns.account_root(account_id, partition)}
 
 
 def _account_root(settings: PlatformSettings) -> dict[str, str]:
-    return {"AWS": f"arn:aws:iam::{settings.account_id}:root"}
+    return account_root(settings.account_id, settings.partition)
 
 
 def granted_roles(settings: PlatformSettings, grants: tuple[str, ...]) -> list[str]:
-    return [naming.consumer_role_arn(settings.account_id, d) for d in sorted(grants)]
+    return [naming.consumer_role_arn(settings.account_id, d, settings.partition) for d in sorted(grants)]
+
+
+def deny_insecure_transport(bucket: str, partition: str) -> Statement:
+    """Every request to the bucket and its objects without TLS is refused, whoever makes it."""
+    return {
+        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [arns.bucket(bucket, partition), arns.objects(bucket, "*", partition)],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def kms_administration(account_id: str, partition: str) -> Statement:
+    """The account administers the key (never uses it): without it, a key policy can lock everyone out."""
+    return {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": account_root(account_id, partition), "Action": KMS_ADMIN, "Resource": "*"}
+
+
+def access_log_delivery(bucket: str, account_id: str, partition: str) -> Statement:
+    """S3 server access logs of the account's own buckets may be written into the bucket."""
+    return {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": arns.objects(bucket, "*", partition), "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}
 
 
 def _deny_ungranted_consumers(settings: PlatformSettings, domain: str, grants: tuple[str, ...], actions: list[str],
@@ -58,7 +85,7 @@ def _deny_ungranted_consumers(settings: PlatformSettings, domain: str, grants: t
     return {
         "Sid": "DenyUngrantedConsumers", "Effect": "Deny", "Principal": "*", "Action": actions, "Resource": resources,
         "Condition": {
-            "ArnLike": {"aws:PrincipalArn": naming.role_arn(settings.account_id, "*", "consumer")},
+            "ArnLike": {"aws:PrincipalArn": naming.role_arn(settings.account_id, "*", "consumer", settings.partition)},
             "ArnNotEquals": {"aws:PrincipalArn": granted_roles(settings, (*grants, domain))},
         },
     }
@@ -68,18 +95,16 @@ def bucket_policy(settings: PlatformSettings, domain: str, product: str, grants:
     """TLS only; granted consumer roles may list the product prefix and read its objects, other consumers may not."""
     bucket = naming.bucket_name(domain, product)
     prefix = naming.product_prefix(product)
-    statements: list[Statement] = [{
-        "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-        "Resource": [bucket_arn(bucket), f"{bucket_arn(bucket)}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }, _deny_ungranted_consumers(settings, domain, grants, ["s3:GetObject", "s3:ListBucket"], [bucket_arn(bucket), f"{bucket_arn(bucket)}/*"])]
+    everything = [bucket_arn(settings, bucket), arns.objects(bucket, "*", settings.partition)]
+    statements: list[Statement] = [deny_insecure_transport(bucket, settings.partition),
+                                   _deny_ungranted_consumers(settings, domain, grants, ["s3:GetObject", "s3:ListBucket"], everything)]
     if grants:
         principals = {"ArnEquals": {"aws:PrincipalArn": granted_roles(settings, grants)}}
         statements += [
             {"Sid": "GrantedConsumersList", "Effect": "Allow", "Principal": _account_root(settings), "Action": "s3:ListBucket",
-             "Resource": bucket_arn(bucket), "Condition": {**principals, "StringLike": {"s3:prefix": [f"{prefix}*"]}}},
+             "Resource": bucket_arn(settings, bucket), "Condition": {**principals, "StringLike": {"s3:prefix": [f"{prefix}*"]}}},
             {"Sid": "GrantedConsumersRead", "Effect": "Allow", "Principal": _account_root(settings), "Action": S3_READ,
-             "Resource": f"{bucket_arn(bucket)}/{prefix}*", "Condition": principals},
+             "Resource": arns.objects(bucket, f"{prefix}*", settings.partition), "Condition": principals},
         ]
     return document(statements)
 
@@ -95,10 +120,10 @@ def stream_policy(settings: PlatformSettings, domain: str, product: str, grants:
 
 def key_policy(settings: PlatformSettings, spec: DomainSpec) -> dict[str, Any]:
     """Administration by the account, use by the domain's roles, decrypt-only for granted consumers."""
-    own_roles = [naming.role_arn(settings.account_id, spec.name, kind) for kind in ("producer", "consumer")]
+    own_roles = [naming.role_arn(settings.account_id, spec.name, kind, settings.partition) for kind in ("producer", "consumer")]
     grants = tuple(sorted({g for p in spec.products for g in p.grants}))
     statements: list[Statement] = [
-        {"Sid": "AccountAdministration", "Effect": "Allow", "Principal": _account_root(settings), "Action": KMS_ADMIN, "Resource": "*"},
+        kms_administration(settings.account_id, settings.partition),
         {"Sid": "DomainRolesUse", "Effect": "Allow", "Principal": _account_root(settings), "Action": KMS_PRODUCER, "Resource": "*",
          "Condition": {"ArnEquals": {"aws:PrincipalArn": own_roles}}},
     ]
@@ -113,8 +138,7 @@ def key_policy(settings: PlatformSettings, spec: DomainSpec) -> dict[str, Any]:
 
 
 def _glue_arns(settings: PlatformSettings, database: str, table: str = "*") -> list[str]:
-    base = f"arn:aws:glue:{settings.region}:{settings.account_id}"
-    return [f"{base}:catalog", f"{base}:database/{database}", f"{base}:table/{database}/{table}"]
+    return [arns.glue(settings.region, settings.account_id, resource) for resource in ("catalog", f"database/{database}", f"table/{database}/{table}")]
 
 
 def producer_statements(settings: PlatformSettings, spec: DomainSpec, key_arn: str) -> list[Statement]:
@@ -124,8 +148,9 @@ def producer_statements(settings: PlatformSettings, spec: DomainSpec, key_arn: s
     statements: list[Statement] = []
     if buckets:
         statements += [
-            {"Sid": "OwnProductsList", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": [bucket_arn(b) for b in buckets]},
-            {"Sid": "OwnProductsWrite", "Effect": "Allow", "Action": S3_WRITE, "Resource": [f"{bucket_arn(b)}/*" for b in buckets]},
+            {"Sid": "OwnProductsList", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+             "Resource": [bucket_arn(settings, b) for b in buckets]},
+            {"Sid": "OwnProductsWrite", "Effect": "Allow", "Action": S3_WRITE, "Resource": [arns.objects(b, "*", settings.partition) for b in buckets]},
         ]
     if streams:
         statements.append({"Sid": "OwnStreamsWrite", "Effect": "Allow", "Action": KINESIS_WRITE, "Resource": streams})
@@ -146,9 +171,9 @@ def consumer_statements(settings: PlatformSettings, inputs: list[tuple[ProductRe
         prefix = naming.product_prefix(ref.product)
         sid = "".join(part.capitalize() for part in f"{ref.domain}-{ref.product}".split("-"))
         statements += [
-            {"Sid": f"List{sid}", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn(bucket),
+            {"Sid": f"List{sid}", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn(settings, bucket),
              "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}}},
-            {"Sid": f"Read{sid}", "Effect": "Allow", "Action": S3_READ, "Resource": f"{bucket_arn(bucket)}/{prefix}*"},
+            {"Sid": f"Read{sid}", "Effect": "Allow", "Action": S3_READ, "Resource": arns.objects(bucket, f"{prefix}*", settings.partition)},
         ]
     if stream_inputs:
         statements.append({"Sid": "InputStreamsRead", "Effect": "Allow", "Action": KINESIS_READ,
@@ -157,7 +182,7 @@ def consumer_statements(settings: PlatformSettings, inputs: list[tuple[ProductRe
         producers = sorted({ref.domain for ref, _, _ in inputs})
         statements += [
             {"Sid": "InputKeysDecrypt", "Effect": "Allow", "Action": KMS_CONSUMER,
-             "Resource": f"arn:aws:kms:{settings.region}:{settings.account_id}:key/*",
+             "Resource": arns.kms(settings.region, settings.account_id, "key/*"),
              "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [naming.key_alias(d) for d in producers]}}},
             {"Sid": "InputCatalogRead", "Effect": "Allow", "Action": GLUE_READ,
              "Resource": sorted({arn for ref, _, _ in inputs for arn in _glue_arns(settings, naming.glue_database(ref.domain), naming.glue_table(ref.product))})},

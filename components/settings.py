@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pulumi
 
+from blueprints import arns, naming
+
 ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -14,9 +16,14 @@ ACCOUNT = re.compile(r"^\d{12}$")
 class PlatformSettings:
     region: str
     account_id: str
-    audit_bucket: str
-    catalog_bucket: str
     oidc_provider_arn: str
+    # the platform stack's buckets: derived from the naming scheme, never configured per stack
+    audit_bucket: str = naming.AUDIT_BUCKET
+    catalog_bucket: str = naming.CATALOG_BUCKET
+
+    @property
+    def partition(self) -> str:
+        return arns.partition_of(self.region)
 
     @property
     def oidc_issuer(self) -> str:
@@ -40,8 +47,6 @@ def load_settings() -> PlatformSettings:
     settings = PlatformSettings(
         region=_require("aws", "region", stack_file),
         account_id=_require("dmesh", "accountId", stack_file),
-        audit_bucket=_require("dmesh", "auditBucket", stack_file),
-        catalog_bucket=_require("dmesh", "catalogBucket", stack_file),
         oidc_provider_arn=_require("dmesh", "oidcProviderArn", stack_file),
     )
     if not ACCOUNT.match(settings.account_id):

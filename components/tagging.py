@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 
 from blueprints import DomainSpec, ProductSpec
+from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_COST_CENTER, TAG_DOMAIN, TAG_OWNER, TAG_PRODUCT, label_key
 
 
 def tags(domain: DomainSpec, product: ProductSpec | None = None) -> dict[str, str]:
     """Tags for a resource; domain-level resources carry the domain's highest classification."""
     result = {
-        "dmesh:domain": domain.name,
-        "dmesh:owner": domain.owner,
-        "dmesh:classification": product.classification if product else domain.classification,
-        "dmesh:cost-center": domain.cost_center,
+        TAG_DOMAIN: domain.name,
+        TAG_OWNER: domain.owner,
+        TAG_CLASSIFICATION: product.classification if product else domain.classification,
+        TAG_COST_CENTER: domain.cost_center,
     }
     if product is not None:
-        result["dmesh:product"] = product.name
+        result[TAG_PRODUCT] = product.name
     return result
 
 
@@ -28,7 +29,7 @@ def _label_value(value: str) -> str:
 
 def labels(domain: DomainSpec, product: ProductSpec | None = None) -> dict[str, str]:
     """The same tag set as labels (`dmesh:x` becomes `dmesh/x`), plus recommended app labels."""
-    result = {key.replace(":", "/", 1): _label_value(value) for key, value in tags(domain, product).items()}
+    result = {label_key(key): _label_value(value) for key, value in tags(domain, product).items()}
     result["app.kubernetes.io/part-of"] = f"dmesh-{domain.name}"
     result["app.kubernetes.io/managed-by"] = "pulumi"
     return result

@@ -11,7 +11,7 @@ EXAMPLE_MESH = REPO / "domain_stacks"
 FIXTURE_PROJECTS = REPO / "tests" / "fixtures" / "projects"
 # the stack settings the component tests build with (and the golden documents were made with)
 SETTINGS = PlatformSettings(
-    region="eu-west-1", account_id="123456789012", audit_bucket="dm-platform-audit-logs", catalog_bucket="dm-platform-catalog",
+    region="eu-west-1", account_id="123456789012",
     oidc_provider_arn="arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/TEST",
 )
 

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from dmesh.review.capture import Registration
+from components.testing import Registration
 
 ACCOUNT = "123456789012"
 TAGS = {"dmesh:domain": "sales", "dmesh:owner": "o@acme.example", "dmesh:classification": "internal", "dmesh:cost-center": "CC-1"}

@@ -1,22 +1,19 @@
 """The platform's own stack: the mesh-wide catalog bucket (registry documents) and the audit bucket.
 
-Domain stacks refer to both by name (stack config `dmesh:catalogBucket`, `dmesh:auditBucket`).
+Both are named by the mesh's naming scheme (`blueprints.naming`), which domain stacks use too.
 """
 
-import sys
-from pathlib import Path
+import pulumi
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # platform/, for dmesh when run by the Pulumi CLI
-
-import pulumi  # noqa: E402
-
-from dmesh.platform_stack import PlatformStack, PlatformStackArgs  # noqa: E402
+from blueprints import naming
+from dmesh.platform_stack import PlatformStack, PlatformStackArgs
 
 config = pulumi.Config("dmesh")
 stack = PlatformStack("platform", PlatformStackArgs(
     account_id=config.require("accountId"),
-    catalog_bucket=config.require("catalogBucket"),
-    audit_bucket=config.require("auditBucket"),
+    region=pulumi.Config("aws").require("region"),
+    catalog_bucket=naming.CATALOG_BUCKET,
+    audit_bucket=naming.AUDIT_BUCKET,
     owner=config.require("platformOwner"),
     cost_center=config.require("platformCostCenter"),
 ))

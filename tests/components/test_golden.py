@@ -96,3 +96,17 @@ def test_a_widened_statement_differs_from_the_golden_file(build, example_specs, 
     # every bucket policy with a grant, and the consumer policy and boundary of sales (it reads marketing.campaigns)
     assert changed == ["sales-access-boundary.policy", "sales-access-consumer-policy.policy", "sales-customers-policy.policy",
                        "sales-orders-policy.policy", "sales-store-locations-policy.policy"]
+
+
+def test_platform_stack_documents(golden):
+    """The platform's own buckets and key (audit-log delivery, TLS-only, key administration), pinned the same way."""
+    from blueprints import naming
+    from components.testing import capture_program
+    from dmesh.platform_stack import PlatformStack, PlatformStackArgs
+
+    def program() -> None:
+        PlatformStack("platform", PlatformStackArgs(account_id="123456789012", region="eu-west-1", catalog_bucket=naming.CATALOG_BUCKET,
+                                                    audit_bucket=naming.AUDIT_BUCKET, owner="platform-team@acme.example", cost_center="CC-0001"))
+
+    captured = capture_program(program, project="dmesh-platform")
+    assert {"policies": policy_documents(captured), "resources": resource_inventory(captured)} == golden

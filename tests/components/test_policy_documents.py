@@ -14,7 +14,7 @@ import pulumi
 import pytest
 
 from components import policies
-from dmesh.review.mocks import MeshMocks
+from components.testing import MeshMocks
 from meshtest import SETTINGS
 
 GOLDEN = Path(__file__).parent / "__snapshots__" / "test_golden"

@@ -126,7 +126,7 @@ def test_local_pulumi_config_follows_pulumilocal(mesh):
     result = dmesh("local", "pulumi-config", str(mesh / "sales"))
     assert result.returncode == 0, result.stderr
     config = YAML(typ="safe").load((mesh / "sales" / "Pulumi.local.yaml").read_text())["config"]
-    assert config["dmesh:catalogBucket"] == "dm-platform-catalog"  # the domain's own settings are kept
+    assert config["dmesh:accountId"] == "123456789012"  # the domain's own settings are kept
     for key in ("aws:s3UsePathStyle", "aws:skipCredentialsValidation", "aws:skipRequestingAccountId", "aws:skipMetadataApiCheck"):
         assert config[key] == "true"
     [endpoints] = config["aws:endpoints"]

@@ -20,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from blueprints import DomainSpec, ProductRef, naming
-from dmesh.review.capture import Registration
+from components.testing import Registration
 from harness import ACCOUNT, REGION
 from policy_eval import Request, effective, evaluate
 

@@ -13,7 +13,7 @@ import pytest
 from access_matrix import MATRIX_KEY, summarize
 from blueprints import DomainSpec
 from dmesh.local import LocalStack, LocalStackError, endpoint_from_env
-from dmesh.review.capture import Registration
+from components.testing import Registration
 from harness import Applier, capture_mesh, client_factory, remove_mesh
 from meshtest import EXAMPLE_MESH
 

@@ -24,12 +24,11 @@ from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh, naming
 from components import DomainStack
 from components.settings import PlatformSettings
 from dmesh.governance.config import mesh_levels
-from dmesh.review.capture import Registration, capture
-from dmesh.review.mocks import MeshMocks
+from components.testing import MeshMocks, Registration, capture
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-SETTINGS = PlatformSettings(region=REGION, account_id=ACCOUNT, audit_bucket="dm-platform-audit-logs", catalog_bucket="dm-platform-catalog",
+SETTINGS = PlatformSettings(region=REGION, account_id=ACCOUNT, 
                             oidc_provider_arn=f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/EMULATOR")
 
 

@@ -6,6 +6,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .rule import Rule
+from blueprints import naming
+from blueprints.vocabulary import TAG_DOMAIN, TAG_PRODUCT
+
 from .resources import BUCKET_OBJECT_TYPES, BUCKET_TYPES, GLUE_TABLE, ResourceView
 
 
@@ -14,7 +17,7 @@ def catalog_entry_required(resources: Sequence[ResourceView], config: Mapping[st
     documents = [r for r in resources if r.type in BUCKET_OBJECT_TYPES]
     for bucket in (r for r in resources if r.type in BUCKET_TYPES):
         tags = bucket.tags()
-        product, domain = tags.get("dmesh:product"), tags.get("dmesh:domain")
+        product, domain = tags.get(TAG_PRODUCT), tags.get(TAG_DOMAIN)
         if not product:
             continue
         name = bucket.props.get("bucket") or bucket.name
@@ -23,11 +26,12 @@ def catalog_entry_required(resources: Sequence[ResourceView], config: Mapping[st
             or bucket.urn in t.property_dependencies.get("storageDescriptor", ())
             for t in tables
         )
-        has_document = any(d.props.get("key") == f"products/{domain}/{product}.json" for d in documents)
+        key = naming.registry_key(str(domain), str(product))
+        has_document = any(d.props.get("key") == key for d in documents)
         if not has_table:
             yield bucket.urn, f"product bucket {name!r} ({domain}.{product}) has no Glue table pointing at it"
         if not has_document:
-            yield bucket.urn, f"product {domain}.{product} has no registry document products/{domain}/{product}.json"
+            yield bucket.urn, f"product {domain}.{product} has no registry document {key}"
 
 
 RULES = (

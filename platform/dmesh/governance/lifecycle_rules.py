@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .rule import Rule
+from blueprints.vocabulary import MAX_RETENTION_DAYS, PERSONAL_DATA, TAG_CLASSIFICATION
+
 from .resources import BUCKET_TYPES, GLUE_TABLE, KINESIS_STREAM, KMS_KEY, LIFECYCLE_TYPES, ResourceView, attached
 
-DEFAULT_MAX_DAYS = {"public": 3650, "internal": 3650, "confidential": 2555, "restricted": 365}
 STATEFUL_TYPES = BUCKET_TYPES | {KINESIS_STREAM, KMS_KEY, GLUE_TABLE}
 
 
@@ -25,12 +26,12 @@ def _expirations(lifecycle: ResourceView) -> list[int]:
 
 def retention_within_limit(resources: Sequence[ResourceView], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     # config numbers arrive over the analyzer protocol as protobuf doubles (365.0): days are whole
-    limits = {name: int(days) for name, days in {**DEFAULT_MAX_DAYS, **(config.get("maxDays") or {})}.items()}
+    limits = {name: int(days) for name, days in {**MAX_RETENTION_DAYS, **(config.get("maxDays") or {})}.items()}
     for bucket in (r for r in resources if r.type in BUCKET_TYPES):
-        classification = str(bucket.tags().get("dmesh:classification") or "")
+        classification = str(bucket.tags().get(TAG_CLASSIFICATION) or "")
         limit = limits.get(classification)
         days = [d for lc in attached(resources, LIFECYCLE_TYPES, bucket) for d in _expirations(lc)]
-        if classification == "restricted" and not days:
+        if classification == PERSONAL_DATA and not days:
             yield bucket.urn, f"restricted bucket {bucket.name!r} has no lifecycle expiration; personal data must expire (at most {limit} days)"
         elif limit is not None and days and max(days) > limit:
             yield bucket.urn, f"bucket {bucket.name!r} keeps {classification} data {max(days)} days; the maximum is {limit}"
@@ -44,7 +45,7 @@ def stateful_resources_protected(resource: ResourceView, config: Mapping[str, An
 RULES = (
     Rule("retention-within-limit", "Bucket lifecycle expiration stays within the maximum for its classification; restricted data always expires.",
          "mandatory", "stack", retention_within_limit, "high", ("storage", "privacy"),
-         {"maxDays": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}, "default": dict(DEFAULT_MAX_DAYS)}}),
+         {"maxDays": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}, "default": dict(MAX_RETENTION_DAYS)}}),
     Rule("stateful-resources-protected", "Buckets, streams, keys and Glue tables are protected against deletion.",
          "advisory", "resource", stateful_resources_protected, "medium", ("resilience",)),
 )

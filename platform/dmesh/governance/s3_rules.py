@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from blueprints import naming
+
 from .documents import parse_document, statements
 from .rule import Rule
 from .resources import (
@@ -93,8 +95,8 @@ def tls_only(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]
 RULES = (
     Rule("s3-encryption-customer-managed-kms", "Every S3 bucket is encrypted with SSE-KMS under a customer-managed key.",
          "mandatory", "stack", encryption_customer_managed_kms, "high", ("storage", "encryption"),
-         {"exemptBuckets": {"type": "array", "items": {"type": "string"}, "default": [],
-                            "description": "Buckets AWS cannot encrypt with SSE-KMS (S3 server access log targets); platform config only."}}),
+         {"exemptBuckets": {"type": "array", "items": {"type": "string"}, "default": [naming.AUDIT_BUCKET],
+                            "description": "Buckets AWS cannot encrypt with SSE-KMS (S3 server access log targets): the platform's audit bucket."}}),
     Rule("s3-public-access-blocked", "Every S3 bucket has a public access block with all four flags set.",
          "mandatory", "stack", public_access_blocked, "critical", ("storage", "network")),
     Rule("s3-versioning-enabled", "Every S3 bucket has versioning enabled.", "mandatory", "stack", versioning_enabled, "medium", ("storage", "resilience")),

@@ -8,9 +8,10 @@ from functools import cache
 from typing import Any
 
 from .rule import Rule
+from blueprints.vocabulary import REQUIRED_TAGS
+
 from .resources import ResourceView
 
-DEFAULT_TAGS = ("dmesh:domain", "dmesh:owner", "dmesh:classification", "dmesh:cost-center")
 
 
 @cache
@@ -32,7 +33,7 @@ def required_tags(resource: ResourceView, config: Mapping[str, Any]) -> Iterator
     if not taggable(resource.type):
         return
     tags = resource.tags()
-    missing = [t for t in config.get("tags", DEFAULT_TAGS) if not str(tags.get(t) or "").strip()]
+    missing = [t for t in config.get("tags", REQUIRED_TAGS) if not str(tags.get(t) or "").strip()]
     if missing:
         yield f"{resource.type.split(':')[-1]} {resource.name!r} lacks the tags {', '.join(missing)}"
 
@@ -40,5 +41,5 @@ def required_tags(resource: ResourceView, config: Mapping[str, Any]) -> Iterator
 RULES = (
     Rule("required-tags", "Every taggable AWS resource carries the mesh ownership tags, non-empty.",
          "mandatory", "resource", required_tags, "low", ("ownership", "cost"),
-         {"tags": {"type": "array", "items": {"type": "string"}, "default": list(DEFAULT_TAGS)}}),
+         {"tags": {"type": "array", "items": {"type": "string"}, "default": list(REQUIRED_TAGS)}}),
 )

@@ -22,7 +22,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from ..governance.config import policy_pack_dir
 from ..governance.levels import LEVELS
-from .capture import Registration
+from components.testing import Registration
 
 LEVEL_TO_PROTO = {level: analyzer_pb2.EnforcementLevel.Value(level.upper()) for level in LEVELS}
 PROTO_TO_LEVEL = {v: k for k, v in LEVEL_TO_PROTO.items()}

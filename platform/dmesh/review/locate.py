@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from blueprints import DomainSpec
+from blueprints.vocabulary import TAG_PRODUCT, label_key
 
-from .capture import Registration
+from components.testing import Registration
 
 # per-product components and the suffix DomainStack appends to `<domain>-<product>`
 PRODUCT_COMPONENTS = {"dmesh:storage:ProductStorage": "", "dmesh:streaming:ProductStream": "-stream"}
@@ -17,7 +18,7 @@ def _product_of(reg: Registration, spec: DomainSpec) -> str | None:
     inputs = reg.inputs
     for bag in (inputs.get("tags"), (inputs.get("metadata") or {}).get("labels"), inputs.get("parameters")):
         if isinstance(bag, dict):
-            value = bag.get("dmesh:product") or bag.get("dmesh/product")
+            value = bag.get(TAG_PRODUCT) or bag.get(label_key(TAG_PRODUCT))
             if value:
                 return str(value)
     suffix = PRODUCT_COMPONENTS.get(reg.type)

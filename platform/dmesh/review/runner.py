@@ -23,7 +23,7 @@ from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders
 from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
 from .analyzer import Diagnostic, PolicyPackClient
-from .capture import Registration
+from components.testing import Registration
 from .locate import locate
 from .project import Project, ProjectError, load_project, project_folders
 from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation

@@ -7,15 +7,14 @@ program gets a fresh Pulumi runtime, its own config and its own sys.path.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import traceback
 from pathlib import Path
 
 import pulumi
 
-from .capture import run_project
-from .mocks import MeshMocks
+from components.testing import DEFAULT_ACCOUNT, DEFAULT_REGION, MeshMocks, run_project
+
 from .project import ProjectError, load_project
 
 
@@ -33,8 +32,7 @@ def main(argv: list[str]) -> int:
     result: dict[str, object] = {"registrations": [], "error": None}
     try:
         project = load_project(folder, stack)
-        os.chdir(project.folder)
-        mocks = MeshMocks(str(project.config.get("dmesh:accountId", "123456789012")), str(project.config.get("aws:region", "us-east-1")))
+        mocks = MeshMocks(str(project.config.get("dmesh:accountId", DEFAULT_ACCOUNT)), str(project.config.get("aws:region", DEFAULT_REGION)))
         registrations = run_project(project.main_dir, project=project.name, stack=stack, mocks=mocks, config=project.config)
         result["registrations"] = [r.as_dict() for r in registrations]
     except ProjectError as exc:

@@ -13,7 +13,7 @@ import pytest
 from dmesh.governance.rulebook import RULES, rules_by_name
 from dmesh.governance.config import load_platform_config
 from dmesh.governance.resources import ResourceView
-from dmesh.review.capture import Registration
+from components.testing import Registration
 from rulecases import CASES, LEVELS, Case
 
 PLATFORM = load_platform_config()

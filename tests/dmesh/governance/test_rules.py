@@ -10,7 +10,7 @@ import pytest
 
 from dmesh.governance.rulebook import RULES
 from dmesh.governance.config import load_platform_config
-from dmesh.review.capture import Registration
+from components.testing import Registration
 from rulecases import (CASES, GRANT, LEVELS, Case, bucket, bucket_policy, complete_bucket, lifecycle, pab, registry, res, sse, table,
                        versioning)
 

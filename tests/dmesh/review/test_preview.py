@@ -128,11 +128,11 @@ def test_errors_reach_sarif_and_markdown(mesh, tmp_path):
 
 def test_missing_stack_config_names_key_and_file(mesh):
     config = mesh / "marketing" / "Pulumi.dev.yaml"
-    config.write_text("\n".join(l for l in config.read_text().splitlines() if "catalogBucket" not in l) + "\n")
+    config.write_text("\n".join(l for l in config.read_text().splitlines() if "oidcProviderArn" not in l) + "\n")
     code, report = preview_json(str(mesh / "marketing"))
     assert code == 2
-    assert report["errors"][0]["message"] == ("missing stack config 'dmesh:catalogBucket': add it to Pulumi.dev.yaml "
-                                              "(pulumi config set dmesh:catalogBucket <value>)")
+    assert report["errors"][0]["message"] == ("missing stack config 'dmesh:oidcProviderArn': add it to Pulumi.dev.yaml "
+                                              "(pulumi config set dmesh:oidcProviderArn <value>)")
 
 
 def test_usage_errors_exit_2(tmp_path):

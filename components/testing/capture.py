@@ -8,6 +8,7 @@ property dependencies.
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import sys
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
+
+from .mocks import MeshMocks
 
 
 @dataclass
@@ -88,9 +91,41 @@ def capture(program: Callable[[], Any], *, project: str, stack: str, mocks: pulu
     return monitor.registrations
 
 
+@dataclass
+class Captured:
+    """What a program registered, with the look-ups tests make."""
+
+    registrations: list[Registration]
+
+    def of_type(self, suffix: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type.endswith(suffix)]
+
+    def named(self, name: str) -> Registration:
+        [match] = [r for r in self.registrations if r.name == name]
+        return match
+
+    def parent_of(self, reg: Registration) -> Registration | None:
+        return next((r for r in self.registrations if r.urn == reg.parent), None)
+
+
+def capture_program(program: Callable[[], Any], *, project: str, stack: str = "test", mocks: pulumi.runtime.Mocks | None = None,
+                    config: dict[str, Any] | None = None) -> Captured:
+    """`capture` with the mesh's realistic mocks by default, for component tests."""
+    return Captured(capture(program, project=project, stack=stack, mocks=mocks or MeshMocks(), config=config))
+
+
 def run_project(project_dir: Path, *, project: str, stack: str, mocks: pulumi.runtime.Mocks,
                 config: dict[str, Any] | None = None) -> list[Registration]:
-    """Run a Pulumi Python project's `__main__.py` as the language host would (cwd and sys.path set)."""
+    """Run a Pulumi Python project's `__main__.py` as the language host would: in its folder, importable from it.
+
+    The working directory and `sys.path` are restored afterwards, so nothing of one program stays behind.
+    """
     main = project_dir / "__main__.py"
+    previous_cwd, previous_path = os.getcwd(), list(sys.path)
+    os.chdir(project_dir)
     sys.path.insert(0, str(project_dir))
-    return capture(lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, mocks=mocks, config=config)
+    try:
+        return capture(lambda: runpy.run_path(str(main), run_name="__main__"), project=project, stack=stack, mocks=mocks, config=config)
+    finally:
+        os.chdir(previous_cwd)
+        sys.path[:] = previous_path

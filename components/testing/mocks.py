@@ -11,44 +11,50 @@ from typing import Any
 
 import pulumi
 
+from blueprints import arns
+
 
 def _uuid(seed: str) -> str:
     h = hashlib.sha256(seed.encode()).hexdigest()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "eu-west-1"
+
+
 class MeshMocks(pulumi.runtime.Mocks):
-    def __init__(self, account_id: str = "123456789012", region: str = "eu-west-1") -> None:
+    def __init__(self, account_id: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION) -> None:
         self.account_id = account_id
         self.region = region
 
     def _state(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        acct, region = self.account_id, self.region
+        acct, region, partition = self.account_id, self.region, arns.partition_of(self.region)
         if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
             bucket = inputs.get("bucket") or f"{name}-{_uuid(name)[:7]}"
-            return bucket, {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "bucketDomainName": f"{bucket}.s3.amazonaws.com", "region": region}
+            return bucket, {"bucket": bucket, "arn": arns.bucket(bucket, partition), "bucketDomainName": f"{bucket}.s3.amazonaws.com", "region": region}
         if typ == "aws:kms/key:Key":
             key_id = _uuid(name)
-            return key_id, {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{acct}:key/{key_id}"}
+            return key_id, {"keyId": key_id, "arn": arns.kms(region, acct, f"key/{key_id}")}
         if typ == "aws:kms/alias:Alias":
             alias = inputs.get("name", f"alias/{name}")
-            return alias, {"arn": f"arn:aws:kms:{region}:{acct}:{alias}", "targetKeyArn": f"arn:aws:kms:{region}:{acct}:key/{inputs.get('targetKeyId', '')}"}
+            return alias, {"arn": arns.kms(region, acct, alias), "targetKeyArn": arns.kms(region, acct, f"key/{inputs.get('targetKeyId', '')}")}
         if typ == "aws:kinesis/stream:Stream":
-            arn = f"arn:aws:kinesis:{region}:{acct}:stream/{inputs.get('name', name)}"
+            arn = arns.stream(region, acct, inputs.get("name", name))
             return arn, {"arn": arn, "name": inputs.get("name", name), "shardCount": 0}
         if typ == "aws:iam/role:Role":
             role = inputs.get("name", name)
-            return role, {"arn": f"arn:aws:iam::{acct}:role/{role}", "uniqueId": "AROA" + _uuid(name)[:16].upper().replace("-", "")}
+            return role, {"arn": arns.role(acct, role, partition), "uniqueId": "AROA" + _uuid(name)[:16].upper().replace("-", "")}
         if typ == "aws:iam/policy:Policy":
-            arn = f"arn:aws:iam::{acct}:policy/{inputs.get('name', name)}"
+            arn = arns.iam_policy(acct, inputs.get("name", name), partition)
             return arn, {"arn": arn, "policyId": "ANPA" + _uuid(name)[:16].upper().replace("-", "")}
         if typ == "aws:glue/catalogDatabase:CatalogDatabase":
             db = inputs.get("name", name)
-            return f"{acct}:{db}", {"arn": f"arn:aws:glue:{region}:{acct}:database/{db}", "catalogId": acct}
+            return f"{acct}:{db}", {"arn": arns.glue(region, acct, f"database/{db}"), "catalogId": acct}
         if typ == "aws:glue/catalogTable:CatalogTable":
             table = inputs.get("name", name)
             db = inputs.get("databaseName", "")
-            return f"{acct}:{db}:{table}", {"arn": f"arn:aws:glue:{region}:{acct}:table/{db}/{table}", "catalogId": acct}
+            return f"{acct}:{db}:{table}", {"arn": arns.glue(region, acct, f"table/{db}/{table}"), "catalogId": acct}
         if typ.startswith("aws:s3/bucketObject"):
             return inputs.get("key", name), {"etag": hashlib.md5(str(inputs.get("content", "")).encode()).hexdigest()}
         if typ.startswith("kubernetes:"):
@@ -64,7 +70,7 @@ class MeshMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:root", "userId": self.account_id}, None
+            return {"accountId": self.account_id, "arn": arns.account_root(self.account_id, arns.partition_of(self.region)), "userId": self.account_id}, None
         if args.token == "aws:index/getRegion:getRegion":
             return {"name": self.region, "region": self.region, "id": self.region}, None
         return {}, None
