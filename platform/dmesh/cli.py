@@ -198,9 +198,9 @@ def init(
     domain: Annotated[str, typer.Argument(help="New domain name ([a-z][a-z0-9-]*, 3-24 chars).")],
     owner: Annotated[str | None, typer.Option(help="Owning team's e-mail.")] = None,
     cost_center: Annotated[str | None, typer.Option("--cost-center", help="Cost center charged for the domain.")] = None,
-    preset: Annotated[str | None, typer.Option(help="Golden-path preset: batch@1, streaming@1 or ml-features@1.")] = None,
+    preset: Annotated[str | None, typer.Option(help="Golden-path preset <name>@<major> (blueprints/presets/; default batch@1).")] = None,
     product: Annotated[str | None, typer.Option(help="First data product's name.")] = None,
-    classification: Annotated[str | None, typer.Option(help="Its classification: public, internal, confidential, restricted.")] = None,
+    classification: Annotated[str | None, typer.Option(help="Its classification (public < internal < confidential < restricted).")] = None,
     mesh_root: Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")] = Path("domain_stacks"),
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; fail when a required value is missing.")] = False,
 ) -> None:
@@ -212,11 +212,14 @@ def init(
 
     if not mesh_root.is_dir():
         raise _usage_error(f"no such mesh root: {mesh_root}")
+    from blueprints import load_presets
+    from blueprints.vocabulary import CLASSIFICATIONS
+
     interactive = not no_input and sys.stdin.isatty()
     asked = {"owner": owner, "cost_center": cost_center, "preset": preset, "product": product, "classification": classification}
     defaults = {"preset": "batch@1", "product": "first-product", "classification": "internal"}
-    prompts = {"owner": "Owning team's e-mail", "cost_center": "Cost center", "preset": "Preset (batch@1, streaming@1, ml-features@1)",
-               "product": "First data product", "classification": "Classification (public, internal, confidential, restricted)"}
+    prompts = {"owner": "Owning team's e-mail", "cost_center": "Cost center", "preset": f"Preset ({', '.join(sorted(load_presets()))})",
+               "product": "First data product", "classification": f"Classification ({', '.join(CLASSIFICATIONS)})"}
     values = {"domain": domain}
     for key, value in asked.items():
         if value is None and interactive:

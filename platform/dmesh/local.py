@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = "s3,iam,sts,kms,kinesis,ssm,secretsmanager"
+# what LocalStack is started with, what the local stack config points at it, and (kept equal by a test)
+# the SERVICES of localstack/docker-compose.yml
+LOCALSTACK_SERVICES = ("s3", "iam", "sts", "kms", "kinesis", "ssm", "secretsmanager")
+SERVICES = ",".join(LOCALSTACK_SERVICES)
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 START_TIMEOUT_S = 180
 
@@ -180,7 +183,6 @@ def local_stack_config(domain_dir: Path, endpoint: str) -> dict[str, object]:
 
 def pulumi_local_config(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, object]:
     """Stack config for LocalStack, with the keys pulumilocal sets."""
-    services = ["s3", "iam", "sts", "kms", "kinesis", "glue", "ssm", "secretsmanager"]
     return {
         "aws:region": "us-east-1",
         "aws:accessKey": "test",
@@ -189,6 +191,6 @@ def pulumi_local_config(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, object]:
         "aws:skipCredentialsValidation": "true",
         "aws:skipRequestingAccountId": "true",
         "aws:skipMetadataApiCheck": "true",
-        "aws:endpoints": [{service: endpoint for service in services}],
+        "aws:endpoints": [{service: endpoint for service in LOCALSTACK_SERVICES}],
     }
 

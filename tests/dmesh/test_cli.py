@@ -133,6 +133,15 @@ def test_local_pulumi_config_follows_pulumilocal(mesh):
     assert endpoints["s3"] == endpoints["kms"] == endpoints["kinesis"] == "http://127.0.0.1:4566"
 
 
+def test_compose_file_starts_the_same_services_as_host_mode():
+    from ruamel.yaml import YAML
+
+    from dmesh.local import LOCALSTACK_SERVICES
+
+    compose = YAML(typ="safe").load((REPO / "localstack" / "docker-compose.yml").read_text())
+    assert compose["services"]["localstack"]["environment"]["SERVICES"].split(",") == list(LOCALSTACK_SERVICES)
+
+
 def test_localstack_python_is_recent_enough():
     from dmesh.local import _version_of, find_python
 
