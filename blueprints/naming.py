@@ -36,6 +36,11 @@ def role_name(domain: str, kind: str) -> str:
     return physical_name(domain, kind, limit=ROLE_MAX)
 
 
+def boundary_name(domain: str) -> str:
+    """The permission boundary policy every role of the domain carries."""
+    return physical_name(domain, "boundary")
+
+
 def role_arn(account_id: str, domain: str, kind: str, partition: str = arns.DEFAULT_PARTITION) -> str:
     return arns.role(account_id, role_name(domain, kind), partition)
 

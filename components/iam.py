@@ -33,7 +33,7 @@ class DomainAccess(pulumi.ComponentResource):
             return json.dumps(policies.document(policies.producer_statements(settings, spec, key_arn) + consumer))
 
         self.boundary = aws.iam.Policy(
-            f"{name}-boundary", name=naming.physical_name(spec.name, "boundary"),
+            f"{name}-boundary", name=naming.boundary_name(spec.name),
             description=f"Permission boundary of every role of domain {spec.name}",
             policy=key.arn.apply(boundary_doc), tags=tags, opts=child,
         )

@@ -106,7 +106,7 @@ class ProductStorage(pulumi.ComponentResource):
 
     def __init__(self, name: str, spec: DomainSpec, product: ProductSpec, key: DomainKey, settings: PlatformSettings,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("dmesh:storage:ProductStorage", name, None, opts)
+        super().__init__("dmesh:storage:ProductStorage", name, tagging.product_inputs(product), opts)
         rails = GuardRails(
             key_arn=key.arn,
             policy=json.dumps(policies.bucket_policy(settings, spec.name, product.name, product.grants)),

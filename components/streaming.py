@@ -17,7 +17,7 @@ from .storage import DomainKey
 class ProductStream(pulumi.ComponentResource):
     def __init__(self, name: str, spec: DomainSpec, product: ProductSpec, key: DomainKey, settings: PlatformSettings,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("dmesh:streaming:ProductStream", name, None, opts)
+        super().__init__("dmesh:streaming:ProductStream", name, tagging.product_inputs(product), opts)
         assert product.kinesis is not None, "ProductStream needs a kinesis port"
         self.stream = aws.kinesis.Stream(
             f"{name}-kinesis",

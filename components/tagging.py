@@ -8,6 +8,15 @@ from blueprints import DomainSpec, ProductSpec
 from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_COST_CENTER, TAG_DOMAIN, TAG_OWNER, TAG_PRODUCT, label_key
 
 
+# A per-product component publishes its product under this input, so tools map any resource below it to its
+# product (and its blueprint line) by walking parents, without reading logical names.
+PRODUCT_INPUT = "product"
+
+
+def product_inputs(product: ProductSpec) -> dict[str, str]:
+    return {PRODUCT_INPUT: product.name}
+
+
 def tags(domain: DomainSpec, product: ProductSpec | None = None) -> dict[str, str]:
     """Tags for a resource; domain-level resources carry the domain's highest classification."""
     result = {

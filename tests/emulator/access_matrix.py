@@ -73,24 +73,25 @@ def expected(specs: dict[str, DomainSpec], domain: str, kind: str, producer: Dom
     return ProductRef(producer.name, product) in {ref for p in specs[domain].products for ref in p.inputs}
 
 
-def _documents(registrations: Iterable[Registration], type_suffix: str) -> dict[str, dict]:
-    return {r.name: json.loads(r.inputs["policy"]) for r in registrations if r.type.endswith(type_suffix)}
+def _documents(registrations: Iterable[Registration], type_suffix: str, by: str) -> dict[str, dict]:
+    """Policy documents of one resource type, keyed by the physical name they concern (never by logical names)."""
+    return {r.inputs[by]: json.loads(r.inputs["policy"]) for r in registrations if r.type.endswith(type_suffix)}
 
 
 def resource_side(specs: dict[str, DomainSpec], captured: dict[str, list[Registration]]) -> list[Check]:
     """Bucket policies, key policies and boundaries, each against the blueprints, then all of them combined."""
-    bucket_policies = {name: doc for regs in captured.values() for name, doc in _documents(regs, "s3/bucketPolicy:BucketPolicy").items()}
+    bucket_policies = {name: doc for regs in captured.values() for name, doc in _documents(regs, "s3/bucketPolicy:BucketPolicy", "bucket").items()}
     key_policies = {d: next(json.loads(r.inputs["policy"]) for r in regs if r.type == "aws:kms/key:Key") for d, regs in captured.items()}
     checks: list[Check] = []
     for domain in specs:
-        boundary = _documents(captured[domain], "iam/policy:Policy")[f"{domain}-access-boundary"]
-        role_policies = _documents(captured[domain], "iam/rolePolicy:RolePolicy")
+        boundary = _documents(captured[domain], "iam/policy:Policy", "name")[naming.boundary_name(domain)]
+        role_policies = _documents(captured[domain], "iam/rolePolicy:RolePolicy", "role")
         for kind in ("consumer", "producer"):
             principal = _role(domain, kind)
-            identity = [role_policies[n]] if (n := f"{domain}-access-{kind}-policy") in role_policies else []
+            identity = [role_policies[n]] if (n := naming.role_name(domain, kind)) in role_policies else []
             for producer, product in s3_products(specs):
                 bucket, prefix = naming.bucket_name(producer.name, product), naming.product_prefix(product)
-                bucket_policy = bucket_policies[f"{producer.name}-{product}-policy"]
+                bucket_policy = bucket_policies[bucket]
                 granted = domain in producer.product(product).grants
                 own = domain == producer.name
                 tls = {"aws:SecureTransport": "true"}

@@ -7,23 +7,22 @@ from pathlib import Path
 
 from blueprints import DomainSpec
 from blueprints.vocabulary import TAG_PRODUCT, label_key
-
+from components.tagging import PRODUCT_INPUT
 from components.testing import Registration
 
-# per-product components and the suffix DomainStack appends to `<domain>-<product>`
-PRODUCT_COMPONENTS = {"dmesh:storage:ProductStorage": "", "dmesh:streaming:ProductStream": "-stream"}
+COMPONENT_PREFIX = "dmesh:"
 
 
-def _product_of(reg: Registration, spec: DomainSpec) -> str | None:
+def _product_of(reg: Registration) -> str | None:
     inputs = reg.inputs
     for bag in (inputs.get("tags"), (inputs.get("metadata") or {}).get("labels"), inputs.get("parameters")):
         if isinstance(bag, dict):
             value = bag.get(TAG_PRODUCT) or bag.get(label_key(TAG_PRODUCT))
             if value:
                 return str(value)
-    suffix = PRODUCT_COMPONENTS.get(reg.type)
-    if suffix is not None and reg.name.startswith(f"{spec.name}-") and reg.name.endswith(suffix):
-        return reg.name[len(spec.name) + 1: len(reg.name) - len(suffix)]
+    if not reg.custom and reg.type.startswith(COMPONENT_PREFIX):  # the mesh's per-product components say which product
+        value = inputs.get(PRODUCT_INPUT)
+        return str(value) if value else None
     return None
 
 
@@ -37,7 +36,7 @@ def locate(urn: str, by_urn: Mapping[str, Registration], spec: DomainSpec | None
     node: Registration | None = reg
     product = None
     while node is not None:
-        product = product or _product_of(node, spec)
+        product = product or _product_of(node)
         if node.type == "dmesh:domain:DomainStack":
             in_domain = True
             break
