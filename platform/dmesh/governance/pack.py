@@ -11,6 +11,7 @@ from pulumi_policy import (
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -44,7 +45,8 @@ def _resource_policy(rule: Rule, level: str) -> ResourceValidationPolicy:
         for message in rule.check(_view(args), rule.settings(args.get_config())):  # type: ignore[arg-type]
             report_violation(message, None)
 
-    return ResourceValidationPolicy(rule.name, rule.description, validate, EnforcementLevel(level), config_schema=_schema(rule))
+    return ResourceValidationPolicy(rule.name, rule.description, validate, EnforcementLevel(level), config_schema=_schema(rule),
+                                    severity=Severity(rule.severity), tags=list(rule.topics))
 
 
 def _stack_policy(rule: Rule, level: str) -> StackValidationPolicy:
@@ -53,7 +55,8 @@ def _stack_policy(rule: Rule, level: str) -> StackValidationPolicy:
         for urn, message in rule.check(views, rule.settings(args.get_config())):  # type: ignore[arg-type]
             report_violation(message, urn)
 
-    return StackValidationPolicy(rule.name, rule.description, validate, EnforcementLevel(level), config_schema=_schema(rule))
+    return StackValidationPolicy(rule.name, rule.description, validate, EnforcementLevel(level), config_schema=_schema(rule),
+                                 severity=Severity(rule.severity), tags=list(rule.topics))
 
 
 def build_policies(config: PlatformConfig) -> list[ResourceValidationPolicy | StackValidationPolicy]:
