@@ -1,7 +1,7 @@
 """Pydantic models of the documents domain teams write (`domain.yaml`) and of presets.
 
 These models validate the file as written; defaults a preset supplies stay `None` here
-and are filled in by `blueprints.resolve`. The JSON Schema editors use comes from
+and are filled in by `blueprints.loader` when it resolves the document into a `DomainSpec`. The JSON Schema editors use comes from
 `DomainDocument.model_json_schema()`.
 """
 
@@ -96,6 +96,9 @@ class Governance(Document):
 
 
 class DomainBody(Document):
+    # The key says `blueprint` because that is the word domain teams use for "the golden path my domain follows";
+    # renaming it would break every domain.yaml for no gain to them. In code it is a preset reference
+    # (`DomainSpec.preset`), which is what it resolves to.
     blueprint: Annotated[str, Field(pattern=PRESET_REF, description="Golden-path preset <name>@<major>.")]
     compute: Compute = Compute()
     data_products: Annotated[list[DataProduct], Field(min_length=1)]

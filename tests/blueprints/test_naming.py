@@ -21,3 +21,29 @@ def test_long_names_are_shortened_deterministically_within_limits():
 
 def test_every_valid_domain_and_product_fits_a_bucket_name():
     assert len(naming.bucket_name("d" * 24, "p" * 32)) <= 63
+
+
+def test_every_name_the_mesh_derives():
+    assert naming.stream_name("sales", "orders") == "dm-sales-orders"
+    assert naming.role_name("sales", "producer") == "dm-sales-producer"
+    assert naming.boundary_name("sales") == "dm-sales-boundary"
+    assert naming.key_alias("sales") == "alias/dm-sales"
+    assert naming.namespace("sales") == "dm-sales" and naming.service_account("sales") == "dm-sales-pipeline"
+    assert naming.product_prefix("orders") == "orders/"
+    assert (naming.AUDIT_BUCKET, naming.CATALOG_BUCKET) == ("dm-platform-audit-logs", "dm-platform-catalog")
+
+
+def test_each_target_keeps_its_own_length_limit():
+    domain, product = "d" * 24, "p" * 60
+    assert naming.stream_name(domain, product) == f"dm-{domain}-{product}"  # Kinesis allows 128: no shortening at 88
+    assert len(naming.bucket_name(domain, product)) == 63
+    assert len(naming.role_name("r" * 62, "consumer")) == 64
+
+
+def test_arns_follow_the_partition_of_the_region():
+    from blueprints import arns
+
+    assert [arns.partition_of(r) for r in ("eu-west-1", "cn-north-1", "us-gov-west-1", "us-iso-east-1", "us-isob-east-1")] == [
+        "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"]
+    assert arns.stream("cn-north-1", "123456789012", "s") == "arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s"
+    assert naming.consumer_role_arn("123456789012", "sales", "aws-us-gov") == "arn:aws-us-gov:iam::123456789012:role/dm-sales-consumer"

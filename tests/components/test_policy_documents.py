@@ -8,6 +8,7 @@ run it for every mutant of the policy module.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pulumi
@@ -25,18 +26,19 @@ def golden(domain: str) -> dict[str, dict]:
     return {name: entry["document"] for name, entry in pinned.items()}
 
 
-def key_arn(domain: str) -> str:
+def key_arn(domain: str, settings=SETTINGS) -> str:
     """The ARN the mocks give the domain key (as in the golden run)."""
     args = pulumi.runtime.MockResourceArgs("aws:kms/key:Key", f"{domain}-key-key", {}, "", "", True)
-    return MeshMocks(SETTINGS.account_id, SETTINGS.region).new_resource(args)[1]["arn"]
+    return MeshMocks(settings.account_id, settings.region).new_resource(args)[1]["arn"]
 
 
-def built(spec, specs) -> dict[str, dict]:
+def built(spec, specs, settings=SETTINGS) -> dict[str, dict]:
     """Every document of the domain, named like the resources that carry them."""
+    SETTINGS = settings  # noqa: N806 - the builders below read the stack settings under their usual name
     name = spec.name
     inputs = sorted(((ref, specs[ref.domain].product(ref.product)) for p in spec.products for ref in p.inputs), key=lambda i: str(i[0]))
     ports = [(ref, p.s3 is not None, p.kinesis is not None) for ref, p in dict(inputs).items()]
-    producer = policies.producer_statements(SETTINGS, spec, key_arn(name))
+    producer = policies.producer_statements(SETTINGS, spec, key_arn(name, SETTINGS))
     consumer = policies.consumer_statements(SETTINGS, ports)
     trust = policies.irsa_trust(SETTINGS, spec)
     docs = {
@@ -59,3 +61,16 @@ def built(spec, specs) -> dict[str, dict]:
 @pytest.mark.parametrize("domain", ["sales", "marketing", "ml-features"])
 def test_builders_give_the_golden_documents(example_specs, domain):
     assert built(example_specs[domain], example_specs) == golden(domain)
+
+
+@pytest.mark.parametrize(("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
+def test_every_arn_is_in_the_partition_of_the_region(example_specs, region, partition):
+    """No `arn:aws:` typed by hand survives in another partition's documents."""
+    import dataclasses
+
+    # the OIDC provider ARN is the stack's config, given in the stack's partition
+    settings = dataclasses.replace(SETTINGS, region=region, oidc_provider_arn=SETTINGS.oidc_provider_arn.replace("arn:aws:", f"arn:{partition}:"))
+    assert settings.partition == partition
+    text = json.dumps(built(example_specs["sales"], example_specs, settings))
+    arns_found = re.findall(r'"(arn:[^"]*)"', text)
+    assert arns_found and all(a.startswith(f"arn:{partition}:") for a in arns_found), [a for a in arns_found if not a.startswith(f"arn:{partition}:")]

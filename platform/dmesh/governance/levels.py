@@ -10,8 +10,3 @@ from typing import Literal, get_args
 
 Level = Literal["advisory", "mandatory", "disabled"]
 LEVELS: tuple[Level, ...] = get_args(Level)
-REPORTED: tuple[Level, ...] = ("mandatory", "advisory")  # the levels a violation can carry
-
-
-def is_level(value: object) -> bool:
-    return value in LEVELS
