@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from blueprints import load_mesh
-from components import DomainStack
+from components import DomainStack, DomainStackArgs
 from components.settings import PlatformSettings
 from dmesh.governance.config import mesh_levels
 from dmesh.governance.config import load_platform_config
@@ -25,7 +25,7 @@ def main() -> None:
     spec = mesh.domains["sales"]
     inputs = {r: mesh.domains[r.domain].product(r.product) for p in spec.products for r in p.inputs}
     start = time.perf_counter()
-    registrations = [r for r in capture(lambda: DomainStack(spec, inputs, SETTINGS), project="sales", stack="bench", mocks=MeshMocks()) if r.custom]
+    registrations = [r for r in capture(lambda: DomainStack(DomainStackArgs(spec, inputs, SETTINGS)), project="sales", stack="bench", mocks=MeshMocks()) if r.custom]
     capture_s = time.perf_counter() - start
     print(f"capture under mocks: {len(registrations)} custom resources in {capture_s:.2f} s")
     with PolicyPackClient() as pack:

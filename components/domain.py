@@ -1,45 +1,154 @@
-"""DomainStack: one component that turns a DomainSpec into the domain's whole footprint."""
+"""DomainStack: the one component that reads a DomainSpec, and turns it into the domain's whole footprint.
+
+Every component below it takes typed args (names, documents, tags) in the style of pulumi-awsx, so the
+platform stack, tests and future components use them without a blueprint.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
 
-from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, load_domain, load_presets
+from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, load_domain, load_presets, naming
+from blueprints.descriptor import describe_product
+from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_DOMAIN, TAG_OWNER, TAG_PRODUCT
 
-from .catalog import DomainCatalog
-from .compute import DomainCompute
-from .iam import DomainAccess
+from . import policies, tagging
+from .catalog import DomainCatalog, DomainCatalogArgs, ProductEntryArgs
+from .compute import DomainCompute, DomainComputeArgs, PipelineArgs
+from .iam import DomainAccess, DomainAccessArgs
 from .settings import PlatformSettings, load_settings
-from .storage import DomainKey, ProductStorage
-from .streaming import ProductStream
+from .storage import DomainKey, DomainKeyArgs, GuardedBucketArgs, ProductStorage, ProductStorageArgs
+from .streaming import ProductStream, ProductStreamArgs
+
+
+@dataclass(frozen=True)
+class DomainStackArgs:
+    spec: DomainSpec
+    inputs: Mapping[ProductRef, ProductSpec]  # the products the domain reads, resolved from their producers
+    settings: PlatformSettings
+    tags: Mapping[str, str] = field(default_factory=dict)  # extra tags for every resource; the mesh's own tags win
+
+
+def table_parameters(spec: DomainSpec, product: ProductSpec) -> dict[str, str]:
+    """Glue's `classification` is the data format; the mesh's sensitivity goes under `dmesh:`."""
+    params = {
+        "EXTERNAL": "TRUE",
+        TAG_DOMAIN: spec.name,
+        TAG_PRODUCT: product.name,
+        TAG_OWNER: spec.owner,
+        TAG_CLASSIFICATION: product.classification,
+        "dmesh:contract-id": product.contract.id,
+        "dmesh:contract-version": product.contract.version,
+        "dmesh:sla-freshness-hours": str(product.sla.freshness_hours or ""),
+        "dmesh:sla-availability": str(product.sla.availability or ""),
+    }
+    if product.s3:
+        params["classification"] = product.s3.format
+        if product.s3.format == "csv":
+            params["skip.header.line.count"] = "1"
+    else:
+        params["classification"] = "json"
+        params["typeOfData"] = "kinesis"
+    return params
+
+
+def _image_version(image: str) -> str:
+    tail = image.rsplit("/", 1)[-1]
+    return tail.split(":", 1)[1][:63] if ":" in tail else "latest"
 
 
 class DomainStack(pulumi.ComponentResource):
-    def __init__(self, spec: DomainSpec, inputs: Mapping[ProductRef, ProductSpec], settings: PlatformSettings,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, args: DomainStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        spec, settings = args.spec, args.settings
         name = spec.name
         super().__init__("dmesh:domain:DomainStack", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.key = DomainKey(f"{name}-key", spec, settings, child)
-        self.storage = {p.name: ProductStorage(f"{name}-{p.name}", spec, p, self.key, settings, child) for p in spec.products if p.s3}
-        self.streams = {p.name: ProductStream(f"{name}-{p.name}-stream", spec, p, self.key, settings, child) for p in spec.products if p.kinesis}
-        self.access = DomainAccess(f"{name}-access", spec, inputs, self.key, settings, child)
-        bucket_names = {product: storage.bucket_name for product, storage in self.storage.items()}
-        self.compute = DomainCompute(f"{name}-compute", spec, self.access.producer.arn, bucket_names, settings, child)
-        self.catalog = DomainCatalog(f"{name}-catalog", spec, bucket_names, settings, child)
+
+        def tags(product: ProductSpec | None = None) -> dict[str, str]:
+            return tagging.tags(spec, product, args.tags)
+
+        self.key = DomainKey(f"{name}-key", DomainKeyArgs(
+            alias=naming.key_alias(name), description=f"dmesh data key of domain {name}", policy=policies.key_policy(settings, spec), tags=tags(),
+        ), child)
+        self.storage = {p.name: ProductStorage(f"{name}-{p.name}", ProductStorageArgs(p.name, GuardedBucketArgs(
+            bucket=naming.bucket_name(name, p.name), key_arn=self.key.arn,
+            policy=policies.json_text(policies.bucket_policy(settings, name, p.name, p.grants)),
+            expire_days=p.retention_days, log_target=settings.audit_bucket, tags=tags(p),
+        )), child) for p in spec.products if p.s3}
+        self.streams = {p.name: ProductStream(f"{name}-{p.name}-stream", ProductStreamArgs(
+            product=p.name, stream=naming.stream_name(name, p.name), retention_hours=p.kinesis.retention_hours, key_arn=self.key.arn,
+            policy=policies.stream_policy(settings, name, p.name, p.grants) if p.grants else None, tags=tags(p),
+        ), child) for p in spec.products if p.kinesis}
+
+        inputs = sorted(args.inputs.items(), key=lambda i: str(i[0]))
+        consumer = policies.consumer_statements(settings, [(ref, p.s3 is not None, p.kinesis is not None) for ref, p in inputs])
+        self.access = DomainAccess(f"{name}-access", DomainAccessArgs(
+            boundary_name=naming.boundary_name(name), producer_role=naming.role_name(name, "producer"),
+            consumer_role=naming.role_name(name, "consumer"), description=f"Permission boundary of every role of domain {name}",
+            trust_policy=policies.irsa_trust(settings, spec), key_arn=self.key.arn,
+            producer_policy=lambda key_arn: policies.document(policies.producer_statements(settings, spec, key_arn)),
+            consumer_policy=policies.document(consumer) if consumer else None, tags=tags(),
+        ), child)
+
+        bucket_names = {product: storage.name for product, storage in self.storage.items()}
+        self.compute = DomainCompute(f"{name}-compute", DomainComputeArgs(
+            namespace=naming.namespace(name), service_account=naming.service_account(name), producer_role_arn=self.access.producer_role_arn,
+            quota=spec.quota, limits=spec.limit_defaults, labels=tagging.labels(spec), annotations={"dmesh/owner": spec.owner},
+            pipelines=[self._pipeline(spec, p, bucket_names.get(p.name), settings) for p in spec.products if p.pipeline is not None],
+        ), child)
+        self.catalog = DomainCatalog(f"{name}-catalog", DomainCatalogArgs(
+            database=naming.glue_database(name), description=spec.description or f"dmesh domain {name}",
+            parameters={TAG_OWNER: spec.owner, TAG_DOMAIN: name}, catalog_bucket=settings.catalog_bucket, tags=tags(),
+            products=[self._catalog_entry(spec, p, bucket_names.get(p.name), settings, tags(p)) for p in spec.products],
+        ), child)
         self.outputs = {
             "buckets": bucket_names,
-            "streams": {p: s.stream_name for p, s in self.streams.items()},
-            "producerRoleArn": self.access.producer.arn,
-            "consumerRoleArn": self.access.consumer.arn,
+            "streams": {p: s.name for p, s in self.streams.items()},
+            "producerRoleArn": self.access.producer_role_arn,
+            "consumerRoleArn": self.access.consumer_role_arn,
             "keyArn": self.key.arn,
-            "namespace": self.compute.namespace_name,
-            "catalogDatabase": self.catalog.database_name,
+            "namespace": self.compute.name,
+            "catalogDatabase": self.catalog.name,
         }
         self.register_outputs(self.outputs)
+
+    @staticmethod
+    def _pipeline(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings) -> PipelineArgs:
+        pipeline = product.pipeline
+        assert pipeline is not None
+        env: list[tuple[str, pulumi.Input[str]]] = [("DMESH_DOMAIN", spec.name), ("DMESH_PRODUCT", product.name), ("AWS_REGION", settings.region)]
+        if bucket is not None:
+            env.append(("DMESH_BUCKET", bucket))
+        if product.kinesis is not None:
+            env.append(("DMESH_STREAM", naming.stream_name(spec.name, product.name)))
+        labels = {
+            **tagging.labels(spec, product),
+            "app.kubernetes.io/name": product.name,
+            "app.kubernetes.io/instance": f"{spec.name}-{product.name}",
+            "app.kubernetes.io/component": "pipeline",
+            "app.kubernetes.io/version": _image_version(pipeline.image),
+        }
+        return PipelineArgs(name=product.name, image=pipeline.image, schedule=pipeline.schedule, cpu=pipeline.cpu, memory=pipeline.memory,
+                            labels=labels, env=env)
+
+    @staticmethod
+    def _catalog_entry(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings,
+                       tags: Mapping[str, str]) -> ProductEntryArgs:
+        if product.s3 is not None and bucket is not None:
+            data_format = product.s3.format
+            location: pulumi.Input[str] = bucket.apply(lambda b: f"s3://{b}/{naming.product_prefix(product.name)}")
+        else:
+            data_format, location = "json", naming.stream_name(spec.name, product.name)
+        descriptor = describe_product(spec, product, settings.account_id, settings.region)
+        return ProductEntryArgs(
+            product=product.name, table=naming.glue_table(product.name), description=product.description, columns=product.contract.columns,
+            format=data_format, location=location, parameters=table_parameters(spec, product), registry_key=naming.registry_key(spec.name, product.name),
+            registry_document=descriptor.model_dump_json(indent=2), tags=tags,
+        )
 
 
 def resolve_inputs(spec: DomainSpec, presets: dict) -> dict[ProductRef, ProductSpec]:
@@ -67,7 +176,7 @@ def deploy_domain(main_file: str) -> DomainStack:
         inputs = resolve_inputs(spec, presets)
     except BlueprintError as exc:
         raise pulumi.RunError(f"the blueprint is invalid; run `dmesh validate {folder}`:\n{exc}") from None
-    stack = DomainStack(spec, inputs, load_settings())
+    stack = DomainStack(DomainStackArgs(spec, inputs, load_settings()))
     for key, value in stack.outputs.items():
         pulumi.export(key, value)
     return stack

@@ -10,6 +10,7 @@ policy when the consumer's stack has not created its role yet.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from blueprints import DomainSpec, ProductRef, arns, naming
@@ -36,6 +37,11 @@ GLUE_WRITE = [*GLUE_READ, "glue:CreatePartition", "glue:BatchCreatePartition", "
 
 def document(statements: list[Statement]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def json_text(policy: dict[str, Any]) -> str:
+    """A document as the provider takes it (one serialisation for every policy the platform writes)."""
+    return json.dumps(policy)
 
 
 def bucket_arn(settings: PlatformSettings, bucket: str) -> str:

@@ -1,68 +1,79 @@
-"""Storage: the domain's KMS key and, per product with an S3 port, its bucket and guard rails."""
+"""Storage: the domain's KMS key, and guarded buckets (a product's, or the platform's own)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from blueprints import DomainSpec, ProductSpec, naming
-
-from . import policies, tagging
-from .settings import PlatformSettings
+from . import tagging
 
 
-def _child(parent: pulumi.Resource, **kwargs) -> pulumi.ResourceOptions:
+def _child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(parent=parent, **kwargs)
+
+
+@dataclass(frozen=True)
+class DomainKeyArgs:
+    alias: str
+    description: str
+    policy: Mapping[str, Any]  # the key policy document
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class DomainKey(pulumi.ComponentResource):
     """The domain's customer-managed key: encrypts every bucket and stream of the domain."""
 
-    def __init__(self, name: str, spec: DomainSpec, settings: PlatformSettings, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: DomainKeyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("dmesh:storage:DomainKey", name, None, opts)
         self.key = aws.kms.Key(
             f"{name}-key",
-            description=f"dmesh data key of domain {spec.name}",
+            description=args.description,
             enable_key_rotation=True,
             deletion_window_in_days=30,
-            policy=json.dumps(policies.key_policy(settings, spec)),
-            tags=tagging.tags(spec),
+            policy=json.dumps(args.policy),
+            tags=dict(args.tags),
             opts=_child(self, protect=True),
         )
-        self.alias = aws.kms.Alias(f"{name}-alias", name=naming.key_alias(spec.name), target_key_id=self.key.key_id, opts=_child(self))
+        self.alias = aws.kms.Alias(f"{name}-alias", name=args.alias, target_key_id=self.key.key_id, opts=_child(self))
         self.arn = self.key.arn
-        self.register_outputs({"arn": self.key.arn, "alias": self.alias.name})
+        self.name = self.alias.name
+        self.register_outputs({"arn": self.arn, "name": self.name})
 
 
 @dataclass(frozen=True)
-class GuardRails:
-    """How a bucket is locked down; `key_arn=None` means SSE-S3 (only for S3 access-log targets)."""
+class GuardedBucketArgs:
+    """A bucket and how it is locked down; `key_arn=None` means SSE-S3 (only for S3 access-log targets)."""
 
-    key_arn: pulumi.Input[str] | None
+    bucket: str
     policy: pulumi.Input[str]
+    key_arn: pulumi.Input[str] | None
     expire_days: int | None = None
     noncurrent_days: int | None = 7
     log_target: pulumi.Input[str] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
-def guarded_bucket(name: str, bucket_name: str, tags: dict[str, str], rails: GuardRails, parent: pulumi.Resource) -> aws.s3.Bucket:
+def guarded_bucket(name: str, args: GuardedBucketArgs, parent: pulumi.Resource) -> aws.s3.Bucket:
     """A protected bucket with its encryption, versioning, lifecycle, public access block, ownership, logging and policy.
 
     Every bucket of the platform, a product's or the platform's own, is built here, so the guard rails the
-    policy pack demands are written once.
+    policy pack demands are written once. The children are the caller's (`parent`), as they always were, so
+    no existing bucket changes its URN.
     """
-    bucket = aws.s3.Bucket(f"{name}-bucket", bucket=bucket_name, tags=tags, opts=_child(parent, protect=True))
+    bucket = aws.s3.Bucket(f"{name}-bucket", bucket=args.bucket, tags=dict(args.tags), opts=_child(parent, protect=True))
     bucket_id = bucket.id
     aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-encryption",
         bucket=bucket_id,
         rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
             apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                sse_algorithm="aws:kms" if rails.key_arn is not None else "AES256", kms_master_key_id=rails.key_arn),
-            bucket_key_enabled=rails.key_arn is not None,
+                sse_algorithm="aws:kms" if args.key_arn is not None else "AES256", kms_master_key_id=args.key_arn),
+            bucket_key_enabled=args.key_arn is not None,
         )],
         opts=_child(parent),
     )
@@ -70,7 +81,7 @@ def guarded_bucket(name: str, bucket_name: str, tags: dict[str, str], rails: Gua
         f"{name}-versioning", bucket=bucket_id,
         versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"), opts=_child(parent),
     )
-    if rails.expire_days is not None:
+    if args.expire_days is not None:
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket_id,
@@ -78,9 +89,9 @@ def guarded_bucket(name: str, bucket_name: str, tags: dict[str, str], rails: Gua
                 id="retention",
                 status="Enabled",
                 filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=rails.expire_days),
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expire_days),
                 noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                    noncurrent_days=rails.noncurrent_days) if rails.noncurrent_days else None,
+                    noncurrent_days=args.noncurrent_days) if args.noncurrent_days else None,
                 abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(days_after_initiation=7),
             )],
             opts=_child(parent),
@@ -94,25 +105,25 @@ def guarded_bucket(name: str, bucket_name: str, tags: dict[str, str], rails: Gua
         f"{name}-ownership", bucket=bucket_id,
         rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=_child(parent),
     )
-    if rails.log_target is not None:
-        aws.s3.BucketLogging(f"{name}-logging", bucket=bucket_id, target_bucket=rails.log_target, target_prefix=f"s3/{bucket_name}/",
+    if args.log_target is not None:
+        aws.s3.BucketLogging(f"{name}-logging", bucket=bucket_id, target_bucket=args.log_target, target_prefix=f"s3/{args.bucket}/",
                              opts=_child(parent))
-    aws.s3.BucketPolicy(f"{name}-policy", bucket=bucket_id, policy=rails.policy, opts=_child(parent, depends_on=[public_block]))
+    aws.s3.BucketPolicy(f"{name}-policy", bucket=bucket_id, policy=args.policy, opts=_child(parent, depends_on=[public_block]))
     return bucket
+
+
+@dataclass(frozen=True)
+class ProductStorageArgs:
+    product: str
+    bucket: GuardedBucketArgs
 
 
 class ProductStorage(pulumi.ComponentResource):
     """One product's bucket: SSE-KMS with bucket keys, versioned, expiring, private, logged, TLS-only."""
 
-    def __init__(self, name: str, spec: DomainSpec, product: ProductSpec, key: DomainKey, settings: PlatformSettings,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("dmesh:storage:ProductStorage", name, tagging.product_inputs(product), opts)
-        rails = GuardRails(
-            key_arn=key.arn,
-            policy=json.dumps(policies.bucket_policy(settings, spec.name, product.name, product.grants)),
-            expire_days=product.retention_days,
-            log_target=settings.audit_bucket,
-        )
-        self.bucket = guarded_bucket(name, naming.bucket_name(spec.name, product.name), tagging.tags(spec, product), rails, self)
-        self.bucket_name = self.bucket.bucket
-        self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+    def __init__(self, name: str, args: ProductStorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("dmesh:storage:ProductStorage", name, {tagging.PRODUCT_INPUT: args.product}, opts)
+        self.bucket = guarded_bucket(name, args.bucket, self)
+        self.name = self.bucket.bucket
+        self.arn = self.bucket.arn
+        self.register_outputs({"name": self.name, "arn": self.arn})

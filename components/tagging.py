@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from blueprints import DomainSpec, ProductSpec
 from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_COST_CENTER, TAG_DOMAIN, TAG_OWNER, TAG_PRODUCT, label_key
@@ -17,9 +18,12 @@ def product_inputs(product: ProductSpec) -> dict[str, str]:
     return {PRODUCT_INPUT: product.name}
 
 
-def tags(domain: DomainSpec, product: ProductSpec | None = None) -> dict[str, str]:
-    """Tags for a resource; domain-level resources carry the domain's highest classification."""
-    result = {
+def tags(domain: DomainSpec, product: ProductSpec | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Tags for a resource; domain-level resources carry the domain's highest classification.
+
+    `extra` tags (a program's own) are merged under the mesh's: a `dmesh:*` tag cannot be overridden.
+    """
+    result = {**(extra or {}),
         TAG_DOMAIN: domain.name,
         TAG_OWNER: domain.owner,
         TAG_CLASSIFICATION: product.classification if product else domain.classification,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
@@ -10,8 +9,8 @@ import pulumi_aws as aws
 
 from blueprints import arns, naming
 from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_COST_CENTER, TAG_DOMAIN, TAG_OWNER
-from components.policies import access_log_delivery, account_root, deny_insecure_transport, document, kms_administration
-from components.storage import GuardRails, guarded_bucket
+from components.policies import access_log_delivery, account_root, deny_insecure_transport, document, json_text, kms_administration
+from components.storage import GuardedBucketArgs, guarded_bucket
 
 
 @dataclass(frozen=True)
@@ -37,18 +36,16 @@ class PlatformStack(pulumi.ComponentResource):
         tags = _tags(args)
         partition = arns.partition_of(args.region)
         self.key = aws.kms.Key(f"{name}-key", description="dmesh platform key (catalog)", enable_key_rotation=True, tags=tags,
-                               policy=json.dumps(document([
+                               policy=json_text(document([
                                    kms_administration(args.account_id, partition),
                                    {"Sid": "AccountUse", "Effect": "Allow", "Principal": account_root(args.account_id, partition), "Resource": "*",
                                     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]},
                                ])), opts=pulumi.ResourceOptions(parent=self, protect=True))
-        self.audit_bucket = guarded_bucket(f"{name}-audit", args.audit_bucket, tags, GuardRails(
-            key_arn=None, expire_days=365, noncurrent_days=None,
-            policy=json.dumps(document([deny_insecure_transport(args.audit_bucket, partition),
-                                        access_log_delivery(args.audit_bucket, args.account_id, partition)]))),
-            self)
-        self.catalog_bucket = guarded_bucket(f"{name}-catalog", args.catalog_bucket, tags, GuardRails(
-            key_arn=self.key.arn, log_target=self.audit_bucket.bucket,
-            policy=json.dumps(document([deny_insecure_transport(args.catalog_bucket, partition)]))),
-            self)
+        self.audit_bucket = guarded_bucket(f"{name}-audit", GuardedBucketArgs(
+            bucket=args.audit_bucket, key_arn=None, expire_days=365, noncurrent_days=None, tags=tags,
+            policy=json_text(document([deny_insecure_transport(args.audit_bucket, partition),
+                                       access_log_delivery(args.audit_bucket, args.account_id, partition)]))), self)
+        self.catalog_bucket = guarded_bucket(f"{name}-catalog", GuardedBucketArgs(
+            bucket=args.catalog_bucket, key_arn=self.key.arn, log_target=self.audit_bucket.bucket, tags=tags,
+            policy=json_text(document([deny_insecure_transport(args.catalog_bucket, partition)]))), self)
         self.register_outputs({"catalogBucket": self.catalog_bucket.bucket, "auditBucket": self.audit_bucket.bucket})

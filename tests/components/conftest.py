@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh
-from components import DomainStack
+from components import DomainStack, DomainStackArgs
 from dmesh.governance.config import mesh_levels
 from components.testing import Captured, capture_program
 from meshtest import EXAMPLE_MESH, SETTINGS
@@ -30,6 +30,6 @@ Build = Callable[[DomainSpec], Captured]
 def build(example_specs) -> Build:
     def _build(spec: DomainSpec, inputs: dict | None = None) -> Captured:
         wanted = inputs if inputs is not None else inputs_of(spec, {**example_specs, spec.name: spec})
-        return capture_program(lambda: DomainStack(spec, wanted, SETTINGS), project=spec.name)
+        return capture_program(lambda: DomainStack(DomainStackArgs(spec, wanted, SETTINGS)), project=spec.name)
 
     return _build

@@ -332,3 +332,20 @@ def test_stream_only_product_without_pipeline(build, example_specs):
     assert table["parameters"]["typeOfData"] == "kinesis" and table["storageDescriptor"]["location"] == "dm-marketing-web-events"
     producer = json.loads(got.named("marketing-access-producer-policy").inputs["policy"])
     assert {s["Sid"] for s in producer["Statement"]} == {"OwnStreamsWrite", "OwnKeyUse", "OwnCatalogWrite"}
+
+
+def test_extra_tags_reach_every_taggable_resource_but_never_replace_the_mesh_tags(example_specs):
+    from components import DomainStack, DomainStackArgs
+    from components.testing import capture_program
+    from meshtest import SETTINGS
+
+    spec = example_specs["marketing"]
+    inputs = {ref: example_specs[ref.domain].product(ref.product) for p in spec.products for ref in p.inputs}
+    extra = {"team": "growth", "dmesh:owner": "someone-else@evil.example", "dmesh:classification": "public"}
+    plain = {r.name: r.inputs["tags"] for r in capture_program(lambda: DomainStack(DomainStackArgs(spec, inputs, SETTINGS)), project="marketing")
+             .registrations if taggable(r.type)}
+    got = {r.name: r.inputs["tags"] for r in capture_program(lambda: DomainStack(DomainStackArgs(spec, inputs, SETTINGS, tags=extra)),
+                                                             project="marketing").registrations if taggable(r.type)}
+    assert len(got) == 10 and set(got) == set(plain)
+    for name, tags in got.items():
+        assert tags == {"team": "growth", **plain[name]}, name  # the mesh's dmesh:* values, whatever the program asked

@@ -21,7 +21,7 @@ from moto import mock_aws
 from moto.core.authorization import enable_iam_authentication
 
 from blueprints import DomainSpec, ProductRef, ProductSpec, load_mesh, naming
-from components import DomainStack
+from components import DomainStack, DomainStackArgs
 from components.settings import PlatformSettings
 from dmesh.governance.config import mesh_levels
 from components.testing import MeshMocks, Registration, capture
@@ -39,7 +39,7 @@ def capture_mesh(root: Path) -> tuple[dict[str, DomainSpec], dict[str, list[Regi
     captured = {}
     for name, spec in mesh.domains.items():
         inputs: dict[ProductRef, ProductSpec] = {r: mesh.domains[r.domain].product(r.product) for p in spec.products for r in p.inputs}
-        captured[name] = capture(lambda: DomainStack(spec, inputs, SETTINGS), project=name, stack="emulator",
+        captured[name] = capture(lambda: DomainStack(DomainStackArgs(spec, inputs, SETTINGS)), project=name, stack="emulator",
                                  mocks=MeshMocks(ACCOUNT, REGION))
     return mesh.domains, captured
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from blueprints import load_mesh
-from components import DomainStack
+from components import DomainStack, DomainStackArgs
 from components.testing import capture_program
 from dmesh.governance.config import mesh_levels
 from dmesh.review.locate import locate
@@ -19,7 +19,7 @@ def sales():
     specs = load_mesh(EXAMPLE_MESH, mesh_levels()).domains
     spec = specs["sales"]
     inputs = {ref: specs[ref.domain].product(ref.product) for p in spec.products for ref in p.inputs}
-    return spec, capture_program(lambda: DomainStack(spec, inputs, SETTINGS), project="sales")
+    return spec, capture_program(lambda: DomainStack(DomainStackArgs(spec, inputs, SETTINGS)), project="sales")
 
 
 @pytest.mark.parametrize(("resource", "product"), [
