@@ -1,18 +1,22 @@
-"""Rules that need every domain in view: references, grants, lineage, classification, overrides."""
+"""Rules that need every domain in view: references, grants, lineage, classification, overrides.
+
+Each finding is compared whole (file, line, field, message and hint): what a domain team reads is the spec.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from blueprints import load_mesh
+from blueprints import Finding, load_mesh
 from meshtest import EXAMPLE_MESH, line_of
 
 RULES = {"s3-tls-only": "advisory", "stateful-resources-protected": "advisory", "s3-versioning-enabled": "mandatory"}
+KNOWN = "known domains: marketing, ml-features, sales"
 
 
 def test_example_mesh_is_valid():
     mesh = load_mesh(EXAMPLE_MESH, RULES)
-    assert mesh.findings == []
+    assert mesh.findings == [] and mesh.valid and mesh.broken == frozenset() and mesh.root == EXAMPLE_MESH
     assert sorted(mesh.domains) == ["marketing", "ml-features", "sales"]
 
 
@@ -24,7 +28,7 @@ def test_example_mesh_uses_every_classification_and_both_port_types():
     assert any(ref.domain != d.name for d in mesh.domains.values() for p in d.products for ref in p.inputs)
 
 
-def only(mesh_root):
+def only(mesh_root) -> Finding:
     findings = load_mesh(mesh_root, RULES).findings
     assert len(findings) == 1, [f.render() for f in findings]
     return findings[0]
@@ -32,66 +36,102 @@ def only(mesh_root):
 
 def test_input_from_unknown_domain(mesh, edit):
     file = edit("sales/domain.yaml", "inputs: [marketing.campaigns]", "inputs: [finance.ledger]")
-    f = only(mesh)
-    assert (f.field, f.message, f.line) == ("spec.dataProducts[0].inputs[0]", "unknown domain 'finance'", line_of(file, "finance.ledger"))
+    assert only(mesh) == Finding(file, line_of(file, "finance.ledger"), "spec.dataProducts[0].inputs[0]", "unknown domain 'finance'", KNOWN)
 
 
 def test_input_of_unknown_product(mesh, edit):
-    edit("sales/domain.yaml", "inputs: [marketing.campaigns]", "inputs: [marketing.budgets]")
-    f = only(mesh)
-    assert f.message == "domain 'marketing' has no product 'budgets'" and "campaigns" in f.hint
+    file = edit("sales/domain.yaml", "inputs: [marketing.campaigns]", "inputs: [marketing.budgets]")
+    assert only(mesh) == Finding(file, line_of(file, "marketing.budgets"), "spec.dataProducts[0].inputs[0]",
+                                 "domain 'marketing' has no product 'budgets'", "its products: web-events, campaigns")
 
 
 def test_input_without_grant(mesh, edit):
     edit("marketing/domain.yaml", "grants: [{domain: sales}, {domain: ml-features}]", "grants: [{domain: ml-features}]")
-    f = only(mesh)
-    assert f.file == mesh / "sales" / "domain.yaml"
-    assert f.message == "marketing.campaigns does not grant domain 'sales'"
-    assert "marketing-analytics@acme.example" in f.hint
+    file = mesh / "sales" / "domain.yaml"
+    assert only(mesh) == Finding(file, line_of(file, "inputs: [marketing.campaigns]"), "spec.dataProducts[0].inputs[0]",
+                                 "marketing.campaigns does not grant domain 'sales'",
+                                 "ask marketing-analytics@acme.example to add `grants: [{domain: sales}]` to campaigns")
 
 
 def test_grant_to_unknown_domain(mesh, edit):
     file = edit("sales/domain.yaml", "grants: [{domain: marketing}, {domain: ml-features}]",
                 "grants: [{domain: marketing}, {domain: ml-features}, {domain: finance}]")
-    f = only(mesh)
-    assert (f.field, f.message) == ("spec.dataProducts[0].grants[2].domain", "grant to unknown domain 'finance'")
-    assert f.line == line_of(file, "{domain: finance}")
+    assert only(mesh) == Finding(file, line_of(file, "{domain: finance}"), "spec.dataProducts[0].grants[2].domain",
+                                 "grant to unknown domain 'finance'", KNOWN)
 
 
 def test_lineage_cycle(mesh, edit):
     # marketing.campaigns reads sales.store-locations already (and grants sales); make store-locations read campaigns back
     file = edit("sales/domain.yaml", "      retentionDays: 730\n", "      retentionDays: 730\n      inputs: [marketing.campaigns]\n")
-    f = only(mesh)
-    assert f.message == "lineage cycle: marketing.campaigns <- sales.store-locations <- marketing.campaigns"
-    assert (f.file, f.field, f.line) == (file, "spec.dataProducts[2].inputs", line_of(file, "retentionDays: 730") + 1)
+    assert only(mesh) == Finding(file, line_of(file, "retentionDays: 730") + 1, "spec.dataProducts[2].inputs",
+                                 "lineage cycle: marketing.campaigns <- sales.store-locations <- marketing.campaigns",
+                                 "a product cannot depend on itself, directly or through other products")
 
 
 def test_self_input_cycle(mesh, edit):
-    edit("ml-features/domain.yaml", "inputs: [ml-features.churn-features]", "inputs: [ml-features.churn-scores]")
-    f = only(mesh)
-    assert f.message == "lineage cycle: ml-features.churn-scores <- ml-features.churn-scores"
+    file = edit("ml-features/domain.yaml", "inputs: [ml-features.churn-features]", "inputs: [ml-features.churn-scores]")
+    finding = only(mesh)
+    assert (finding.file, finding.line, finding.message) == (file, line_of(file, "inputs: [ml-features.churn-scores]"),
+                                                             "lineage cycle: ml-features.churn-scores <- ml-features.churn-scores")
 
 
 def test_restricted_input_makes_output_restricted(mesh, edit):
     file = edit("ml-features/domain.yaml", "      classification: restricted\n      retentionDays: 90", "      classification: confidential\n      retentionDays: 90")
-    f = only(mesh)
-    assert f.field == "spec.dataProducts[1].classification"
-    assert f.message == "reads restricted input ml-features.churn-features but is classified confidential"
-    assert f.line == line_of(file, "classification: confidential")
+    assert only(mesh) == Finding(file, line_of(file, "classification: confidential"), "spec.dataProducts[1].classification",
+                                 "reads restricted input ml-features.churn-features but is classified confidential",
+                                 "a product derived from personal data must be classified restricted")
 
 
-@pytest.mark.parametrize(("rule", "message"), [
-    ("no-such-rule", "unknown policy rule 'no-such-rule'"),
-    ("s3-versioning-enabled", "'s3-versioning-enabled' is a mandatory global rule; a domain cannot override it (asked: disabled)"),
+@pytest.mark.parametrize(("rule", "message", "hint"), [
+    ("no-such-rule", "unknown policy rule 'no-such-rule'", "`dmesh rules` lists the rules and their levels"),
+    ("s3-versioning-enabled", "'s3-versioning-enabled' is a mandatory global rule; a domain cannot override it (asked: disabled)",
+     "only advisory rules can be tuned per domain; talk to the platform team"),
 ])
-def test_overrides(mesh, edit, rule, message):
+def test_overrides(mesh, edit, rule, message, hint):
     file = edit("ml-features/domain.yaml", "overrides: {stateful-resources-protected: disabled}", f"overrides: {{{rule}: disabled}}")
-    f = only(mesh)
-    assert (f.field, f.message, f.line) == (f"spec.governance.overrides.{rule}", message, line_of(file, "overrides:"))
+    assert only(mesh) == Finding(file, line_of(file, "overrides:"), f"spec.governance.overrides.{rule}", message, hint)
+
+
+def test_every_finding_of_the_mesh_is_reported_at_once(mesh, edit):
+    """One run names every problem: several per product, per domain and across domains."""
+    sales = edit("sales/domain.yaml", "inputs: [marketing.campaigns]", "inputs: [finance.ledger, marketing.budgets, marketing.campaigns]")
+    edit("sales/domain.yaml", "grants: [{domain: marketing}, {domain: ml-features}]", "grants: [{domain: nobody}, {domain: marketing}, {domain: ml-features}]")
+    ml = edit("ml-features/domain.yaml", "overrides: {stateful-resources-protected: disabled}", "overrides: {no-such-rule: disabled, s3-tls-only: mandatory}")
+    found = {(f.file, f.field, f.message) for f in load_mesh(mesh, RULES).findings}
+    assert found == {
+        (sales, "spec.dataProducts[0].inputs[0]", "unknown domain 'finance'"),
+        (sales, "spec.dataProducts[0].inputs[1]", "domain 'marketing' has no product 'budgets'"),
+        (sales, "spec.dataProducts[0].grants[0].domain", "grant to unknown domain 'nobody'"),
+        (ml, "spec.governance.overrides.no-such-rule", "unknown policy rule 'no-such-rule'"),
+    }
+
+
+def test_every_cycle_is_reported(mesh, edit):
+    edit("ml-features/domain.yaml", "inputs: [ml-features.churn-features]", "inputs: [ml-features.churn-scores]")
+    edit("sales/domain.yaml", "      retentionDays: 730\n", "      retentionDays: 730\n      inputs: [marketing.campaigns]\n")
+    messages = sorted(f.message for f in load_mesh(mesh, RULES).findings)
+    assert messages == ["lineage cycle: marketing.campaigns <- sales.store-locations <- marketing.campaigns",
+                        "lineage cycle: ml-features.churn-scores <- ml-features.churn-scores"]
 
 
 def test_broken_domain_does_not_cascade(mesh, edit):
     edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
-    findings = load_mesh(mesh, RULES).findings
+    mesh_result = load_mesh(mesh, RULES)
     # ml-features and marketing read sales products; only the real error is reported
-    assert [f.field for f in findings] == ["metadata.owner"]
+    assert [f.field for f in mesh_result.findings] == ["metadata.owner"]
+    assert mesh_result.broken == frozenset({"sales"}) and sorted(mesh_result.domains) == ["marketing", "ml-features"]
+
+
+def test_two_broken_domains_both_reported(mesh, edit):
+    edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
+    edit("marketing/domain.yaml", "costCenter: ", "costCenters: ")
+    result = load_mesh(mesh, RULES)
+    assert result.broken == frozenset({"sales", "marketing"})
+    assert {f.file.parent.name for f in result.findings} == {"sales", "marketing"}
+
+
+def test_only_folders_with_a_blueprint_are_domains(mesh):
+    (mesh / "notes.txt").write_text("not a domain")
+    (mesh / "domain.yaml").mkdir()  # a folder named like the blueprint at the root is not a domain either
+    (mesh / "scratch").mkdir()
+    assert sorted(load_mesh(mesh, RULES).domains) == ["marketing", "ml-features", "sales"]

@@ -47,3 +47,10 @@ def test_arns_follow_the_partition_of_the_region():
         "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"]
     assert arns.stream("cn-north-1", "123456789012", "s") == "arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s"
     assert naming.consumer_role_arn("123456789012", "sales", "aws-us-gov") == "arn:aws-us-gov:iam::123456789012:role/dm-sales-consumer"
+
+
+def test_shortening_cuts_at_the_limit_and_never_doubles_a_dash():
+    exact = naming.physical_name("a" * 10, "b" * 9, limit=23)  # 23 characters: kept as it is
+    assert exact == "dm-aaaaaaaaaa-bbbbbbbbb"
+    cut = naming.physical_name("a" * 10, "b" * 10, limit=23)  # one over: the kept part ends in '-', which is dropped
+    assert cut.startswith("dm-aaaaaaaaaa-") and "--" not in cut and len(cut) == 22
