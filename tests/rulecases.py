@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from components.testing import Registration
+from dmesh.governance.config import load_platform_config
+from dmesh.governance.resources import ResourceView
+from dmesh.governance.rulebook import rules_by_name
 
 ACCOUNT = "123456789012"
 TAGS = {"dmesh:domain": "sales", "dmesh:owner": "o@acme.example", "dmesh:classification": "internal", "dmesh:cost-center": "CC-1"}
@@ -24,7 +27,8 @@ LEVELS = {
     "s3-encryption-customer-managed-kms": "mandatory", "s3-public-access-blocked": "mandatory", "s3-versioning-enabled": "mandatory",
     "s3-tls-only": "advisory", "no-public-principals": "mandatory", "kms-key-rotation-enabled": "mandatory",
     "kinesis-encryption-kms": "mandatory", "iam-no-wildcard-actions": "mandatory", "iam-no-wildcard-resource-writes": "mandatory",
-    "iam-permission-boundary-required": "mandatory", "required-tags": "mandatory", "retention-within-limit": "mandatory",
+    "iam-permission-boundary-required": "mandatory", "iam-permission-boundary-approved": "mandatory",
+    "iam-no-privileged-managed-policies": "mandatory", "iam-no-users": "mandatory", "required-tags": "mandatory", "retention-within-limit": "mandatory",
     "k8s-namespace-quota": "mandatory", "k8s-pod-security": "mandatory", "k8s-resource-limits": "mandatory",
     "k8s-approved-registries": "advisory", "catalog-entry-required": "mandatory", "stateful-resources-protected": "advisory",
 }
@@ -352,7 +356,14 @@ CASES: list[Case] = [
     Case("iam-no-wildcard-resource-writes", "unknown-action-counts-as-write", [policy(allow(["s3:NoSuchAction"], "*"))],
          [("p", "policy: a statement allows write or permission actions ['s3:NoSuchAction'] on Resource '*'; scope them to ARNs")]),
     Case("iam-no-wildcard-resource-writes", "not-resource", [policy({"Effect": "Allow", "Action": ["s3:DeleteObject"], "NotResource": "arn:aws:s3:::b/*"})],
-         [("p", "policy: a statement allows write or permission actions ['s3:DeleteObject'] on Resource '*'; scope them to ARNs")]),
+         [("p", "policy: a statement allows NotResource ['arn:aws:s3:::b/*'], which grants every other resource; list the resources")]),
+    Case("iam-no-wildcard-resource-writes", "not-resource-even-for-reads",
+         [policy({"Effect": "Allow", "Action": ["s3:GetObject"], "NotResource": ["arn:aws:s3:::dm-sales-orders/*"]})],
+         [("p", "policy: a statement allows NotResource ['arn:aws:s3:::dm-sales-orders/*'], which grants every other resource; list the resources")]),
+    Case("iam-no-wildcard-resource-writes", "deny-not-resource-is-fine", [policy({"Effect": "Deny", "Action": ["s3:*"], "NotResource": "arn:aws:s3:::b/*"})], []),
+    Case("iam-no-wildcard-resource-writes", "secret-policy-star-is-the-secret",
+         [res("aws:secretsmanager/secretPolicy:SecretPolicy", "sp", secretArn="x", policy=doc(
+             {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "secretsmanager:PutSecretValue", "Resource": "*"}))], []),
     Case("iam-no-wildcard-resource-writes", "not-action-on-star", [policy({"Effect": "Allow", "NotAction": ["s3:GetObject"], "Resource": "*"})],
          [("p", "policy: a statement allows write or permission actions ['s3:GetObject'] on Resource '*'; scope them to ARNs")]),
     Case("iam-no-wildcard-resource-writes", "deny-write-on-star", [policy({"Effect": "Deny", "Action": ["s3:PutObject"], "Resource": "*"})], []),
@@ -516,4 +527,131 @@ CASES: list[Case] = [
       for kind, type_ in (("Bucket", "aws:s3/bucket:Bucket"), ("Stream", "aws:kinesis/stream:Stream"), ("Key", "aws:kms/key:Key"),
                           ("CatalogTable", "aws:glue/catalogTable:CatalogTable"))],
     Case("stateful-resources-protected", "stateless-unprotected", [res("aws:iam/role:Role", "x")], []),
+]
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+
+
+def boundary_policy(name="dm-sales-boundary", logical="boundary"):
+    return res("aws:iam/policy:Policy", logical, name=name, policy=doc(allow(["s3:GetObject"])), tags=TAGS)
+
+
+def _admin_msg(arn, owner="AWS-managed"):
+    return f"attaches the {owner} policy {arn!r}, which grants administration or full access; attach least-privilege statements instead"
+
+
+def _unbounded(name, boundary):
+    return (f"{name!r} is bounded by {boundary!r}, which is not a mesh boundary of this stack; "
+            "use the domain's boundary policy (or ask the platform team to approve it)")
+
+
+CASES += [
+    # --- iam-no-wildcard-actions: wildcards inside names, unreadable documents ---
+    Case("iam-no-wildcard-actions", "pattern-expanding-to-permission-management", [policy(allow(["iam:*Policy*"], "*"))],
+         [("p", "policy: a statement allows 'iam:*Policy*', which expands to permission-management actions "
+                "['iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy'] ...; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "read-pattern-is-fine", [policy(allow(["s3:Get*", "s3:List*"]))], []),
+    Case("iam-no-wildcard-actions", "unreadable-document", [res("aws:iam/policy:Policy", "p", name="p", policy="{not json", tags=TAGS)],
+         [("p", "policy: not a policy document the mesh can read; write it as a JSON policy document")]),
+    # --- iam-no-privileged-managed-policies ---
+    Case("iam-no-privileged-managed-policies", "least-privilege-managed", [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", role="r",
+                                                                            policyArn=READ_ONLY)], []),
+    Case("iam-no-privileged-managed-policies", "admin-attachment", [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", role="r", policyArn=ADMIN)],
+         [("a", _admin_msg(ADMIN))]),
+    Case("iam-no-privileged-managed-policies", "role-managed-arns", [role(managedPolicyArns=[READ_ONLY, "arn:aws:iam::aws:policy/PowerUserAccess"])],
+         [("producer", _admin_msg("arn:aws:iam::aws:policy/PowerUserAccess"))]),
+    Case("iam-no-privileged-managed-policies", "full-access-pattern", [res("aws:iam/policyAttachment:PolicyAttachment", "a", roles=["r"],
+                                                                         policyArn="arn:aws:iam::aws:policy/AmazonS3FullAccess")],
+         [("a", _admin_msg("arn:aws:iam::aws:policy/AmazonS3FullAccess"))]),
+    Case("iam-no-privileged-managed-policies", "job-function-admin", [res("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "a",
+        roleName="r", policyArns=["arn:aws:iam::aws:policy/job-function/SystemAdministrator"])],
+         [("a", _admin_msg("arn:aws:iam::aws:policy/job-function/SystemAdministrator"))]),
+    Case("iam-no-privileged-managed-policies", "gov-cloud-partition", [res("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "a", group="g",
+                                                                         policyArn="arn:aws-us-gov:iam::aws:policy/IAMFullAccess")],
+         [("a", _admin_msg("arn:aws-us-gov:iam::aws:policy/IAMFullAccess"))]),
+    Case("iam-no-privileged-managed-policies", "customer-policy-named-like-admin", [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", role="r",
+        policyArn=f"arn:aws:iam::{ACCOUNT}:policy/AdministratorAccess")], [("a", _admin_msg(f"arn:aws:iam::{ACCOUNT}:policy/AdministratorAccess", "managed"))]),
+    Case("iam-no-privileged-managed-policies", "configured-patterns", [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "a", role="r",
+                                                                         policyArn=READ_ONLY)], [("a", _admin_msg(READ_ONLY))],
+         {"privilegedPolicies": ["*ReadOnlyAccess"]}),
+    # --- iam-permission-boundary-approved (stack) ---
+    Case("iam-permission-boundary-approved", "mesh-boundary-by-dependency",
+         [boundary_policy(), res("aws:iam/role:Role", "producer", deps={"permissionsBoundary": ["urn:pulumi:dev::t::aws:iam/policy:Policy::boundary"]},
+                                 name="r", permissionsBoundary="unknown-yet", tags=TAGS)], []),
+    Case("iam-permission-boundary-approved", "mesh-boundary-by-arn", [boundary_policy(), role(boundary=BOUNDARY_ARN)], []),
+    Case("iam-permission-boundary-approved", "no-boundary-is-another-rule", [role(boundary=None)], []),
+    Case("iam-permission-boundary-approved", "aws-managed-admin-as-boundary", [boundary_policy(), role(boundary=ADMIN)],
+         [("producer", _unbounded("producer", ADMIN))]),
+    Case("iam-permission-boundary-approved", "mesh-name-but-not-in-stack", [role(boundary=BOUNDARY_ARN)],
+         [("producer", _unbounded("producer", BOUNDARY_ARN))]),
+    Case("iam-permission-boundary-approved", "own-policy-not-named-as-boundary", [boundary_policy(name="wide-open"),
+         role(boundary=f"arn:aws:iam::{ACCOUNT}:policy/wide-open")], [("producer", _unbounded("producer", f"arn:aws:iam::{ACCOUNT}:policy/wide-open"))]),
+    Case("iam-permission-boundary-approved", "approved-by-the-platform", [role(boundary="arn:aws:iam::123456789012:policy/org-boundary")], [],
+         {"approvedBoundaries": ["arn:aws:iam::123456789012:policy/org-boundary"]}),
+    Case("iam-permission-boundary-approved", "user-bounded-by-admin", [res("aws:iam/user:User", "u", name="u", permissionsBoundary=ADMIN, tags=TAGS)],
+         [("u", _unbounded("u", ADMIN))]),
+    # --- iam-no-users ---
+    Case("iam-no-users", "roles-only", [role()], []),
+    *[Case("iam-no-users", kind.split(":")[-1], [res(kind, "x", user="u")],
+           [("x", f"{kind.split(':')[-1]} 'x': IAM users and long-lived keys have no place in a domain stack; use the domain's roles")])
+      for kind in ("aws:iam/user:User", "aws:iam/accessKey:AccessKey", "aws:iam/userLoginProfile:UserLoginProfile",
+                   "aws:iam/serviceSpecificCredential:ServiceSpecificCredential", "aws:iam/userPolicy:UserPolicy")],
+]
+
+
+def view(reg: Registration) -> ResourceView:
+    return ResourceView(type=reg.type, name=reg.name, urn=reg.urn, props=reg.inputs, protect=reg.protect,
+                        property_dependencies={k: tuple(v) for k, v in reg.property_dependencies.items()})
+
+
+def settings_for(case: Case) -> dict:
+    """The rule's settings as the pack gets them: the platform config for the rule, overlaid with the case's."""
+    entry = {k: v for k, v in load_platform_config()[case.rule].items() if k != "enforcementLevel"}
+    return rules_by_name()[case.rule].settings({**entry, **case.config})
+
+
+def judge(case: Case) -> list[tuple[str, str]]:
+    """The rule itself, in process: (logical name, message) of everything it reports on the case's resources."""
+    rule = rules_by_name()[case.rule]
+    views = [view(r) for r in case.resources]
+    if rule.scope == "resource":
+        return [(v.name, message) for v in views for message in rule.check(v, settings_for(case))]
+    names = {r.urn: r.name for r in case.resources}
+    return [(names[urn], message) for urn, message in rule.check(views, settings_for(case))]
+
+
+CASES += [
+    # --- no-public-principals: more forms, and what stays allowed ---
+    Case("no-public-principals", "not-principal", [bucket_policy({**GRANT, "Principal": None, "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}})],
+         [("bp", "policy: a statement allows NotPrincipal, which admits everyone but the principals it names; name the principals")]),
+    Case("no-public-principals", "deny-not-principal-is-fine", [bucket_policy({**TLS_DENY, "Principal": None, "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}})], []),
+    Case("no-public-principals", "fake-service-principal", [_public({"Service": "evil.example.com"})],
+         [("bp", "policy: a statement allows service principal 'evil.example.com', which is not an AWS service")]),
+    Case("no-public-principals", "china-service-principal", [_public({"Service": "s3.amazonaws.com.cn"})], []),
+    Case("no-public-principals", "irsa-trust-is-fine", [role(assumeRolePolicy=doc({"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+        "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X"}}))], [], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "identity-policy-has-no-principal", [policy(allow(["s3:GetObject"]))], []),
+    Case("no-public-principals", "role-inline-policies-are-identity-policies", [role(inlinePolicies=[{"name": "i", "policy": doc(allow(["s3:GetObject"]))}])], []),
+    Case("no-public-principals", "kms-grant-in-mesh", [res("aws:kms/grant:Grant", "g", keyId=KEY_ARN, operations=["Decrypt"],
+                                                        granteePrincipal=f"arn:aws:iam::{ACCOUNT}:role/dm-sales-consumer")], [], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "kms-grant-retiring-outside", [res("aws:kms/grant:Grant", "g", keyId=KEY_ARN, operations=["Decrypt"],
+        granteePrincipal=f"arn:aws:iam::{ACCOUNT}:role/r", retiringPrincipal="arn:aws:iam::999999999999:root")],
+         [("g", f"retiringPrincipal allows account 999999999999, outside the mesh accounts ['{ACCOUNT}']")], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "lambda-permission-service", [res("aws:lambda/permission:Permission", "lp", function="f", action="lambda:InvokeFunction",
+                                                                 principal="s3.amazonaws.com")], []),
+    Case("no-public-principals", "lambda-permission-anyone", [res("aws:lambda/permission:Permission", "lp", function="f", action="lambda:InvokeFunction",
+                                                                principal="*")],
+         [("lp", "principal allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "private-acl", [res("aws:s3/bucketAcl:BucketAcl", "acl", bucket=B, acl="private")], []),
+    Case("no-public-principals", "log-delivery-acl", [res("aws:s3/bucketAcl:BucketAcl", "acl", bucket=B, acl="log-delivery-write")], []),
+    Case("no-public-principals", "public-canned-acl", [res("aws:s3/bucketAcl:BucketAcl", "acl", bucket=B, acl="authenticated-read")],
+         [("acl", "acl: the canned ACL 'authenticated-read' opens the data beyond the mesh; leave ACLs off (ownership is BucketOwnerEnforced)")]),
+    Case("no-public-principals", "bucket-grant-all-users", [bucket(grants=[{"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+                                                                              "permissions": ["READ"]}])],
+         [(B, "grants: an ACL grant to AllUsers opens the data beyond the mesh; leave ACLs off")]),
+    Case("no-public-principals", "grant-to-own-canonical-user", [bucket(grants=[{"type": "CanonicalUser", "id": "abc", "permissions": ["FULL_CONTROL"]}])], []),
+    # --- iam-permission-boundary-required: users too ---
+    Case("iam-permission-boundary-required", "user-without-boundary", [res("aws:iam/user:User", "u", name="u", tags=TAGS)],
+         [("u", "user 'u' has no permissionsBoundary; attach the domain's boundary policy")]),
 ]

@@ -10,33 +10,11 @@ from collections import Counter
 
 import pytest
 
-from dmesh.governance.rulebook import RULES, rules_by_name
 from dmesh.governance.config import load_platform_config
-from dmesh.governance.resources import ResourceView
-from components.testing import Registration
-from rulecases import CASES, LEVELS, Case
+from dmesh.governance.rulebook import RULES
+from rulecases import CASES, LEVELS, judge
 
 PLATFORM = load_platform_config()
-
-
-def view(reg: Registration) -> ResourceView:
-    return ResourceView(type=reg.type, name=reg.name, urn=reg.urn, props=reg.inputs, protect=reg.protect,
-                        property_dependencies={k: tuple(v) for k, v in reg.property_dependencies.items()})
-
-
-def settings_for(case: Case) -> dict:
-    """The rule's settings as the pack gets them: the platform config for the rule, overlaid with the case's."""
-    entry = {k: v for k, v in PLATFORM[case.rule].items() if k != "enforcementLevel"}
-    return rules_by_name()[case.rule].settings({**entry, **case.config})
-
-
-def judge(case: Case) -> list[tuple[str, str]]:
-    rule = rules_by_name()[case.rule]
-    views = [view(r) for r in case.resources]
-    if rule.scope == "resource":
-        return [(v.name, message) for v in views for message in rule.check(v, settings_for(case))]
-    names = {r.urn: r.name for r in case.resources}
-    return [(names[urn], message) for urn, message in rule.check(views, settings_for(case))]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}:{c.id}")
