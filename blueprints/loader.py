@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import naming
 from .contracts import load_contract
 from .errors import BlueprintError, Finding
 from .models import DataProduct, DomainDocument, KinesisPort, Preset, S3Port
@@ -159,7 +160,7 @@ def load_domain(folder: Path, presets: dict[str, Preset]) -> DomainSpec:
     if findings or preset is None:
         raise BlueprintError(findings)
     quota = doc.spec.compute.quota
-    return DomainSpec(
+    spec = DomainSpec(
         name=doc.metadata.name,
         owner=doc.metadata.owner,
         cost_center=doc.metadata.cost_center,
@@ -176,6 +177,26 @@ def load_domain(folder: Path, presets: dict[str, Preset]) -> DomainSpec:
         file=source.file.resolve(),
         lines=_lines(source.index),
     )
+    name_findings = _name_findings(spec)
+    if name_findings:
+        raise BlueprintError(name_findings)
+    return spec
+
+
+def _name_findings(spec: DomainSpec) -> list[Finding]:
+    """Every physical name the domain derives must be valid for its target (one table: `naming.TARGETS`)."""
+    findings = []
+    for target, name in naming.domain_names(spec.name):
+        why = naming.problem(target, name)
+        if why:
+            findings.append(Finding(spec.file, spec.line_of("metadata.name"), "metadata.name", why, "choose another domain name"))
+    for i, p in enumerate(spec.products):
+        for target, name in naming.product_names(spec.name, p.name, p.s3 is not None, p.kinesis is not None, p.pipeline is not None):
+            why = naming.problem(target, name)
+            if why:
+                where = f"spec.dataProducts[{i}].name"
+                findings.append(Finding(spec.file, spec.line_of(where), where, why, "choose another product name"))
+    return findings
 
 
 def document_json_schema() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import naming
 from .errors import BlueprintError, Finding
 from .loader import DOMAIN_FILE, load_domain
 from .models import Preset
@@ -117,9 +118,31 @@ def _override_findings(domains: Mapping[str, DomainSpec], rules: Mapping[str, st
     return findings
 
 
+def _collision_findings(domains: Mapping[str, DomainSpec]) -> list[Finding]:
+    """Two places that derive one physical name would share a bucket, a role or a namespace: refuse both, naming the other."""
+    owners: dict[tuple[str, str], list[tuple[DomainSpec | None, str]]] = {key: [(None, "")] for key in naming.RESERVED}
+    for domain in domains.values():
+        for key in naming.domain_names(domain.name):
+            owners.setdefault(key, []).append((domain, "metadata.name"))
+        for i, p in enumerate(domain.products):
+            for key in naming.product_names(domain.name, p.name, p.s3 is not None, p.kinesis is not None, p.pipeline is not None):
+                owners.setdefault(key, []).append((domain, f"spec.dataProducts[{i}].name"))
+    findings = []
+    for (target, name), places in owners.items():
+        if len(places) < 2:
+            continue
+        for domain, where in places:
+            if domain is None:
+                continue
+            others = ["the platform stack" if d is None else f"{d.file}:{d.line_of(w)} ({w})" for d, w in places if (d, w) != (domain, where)]
+            findings.append(Finding(domain.file, domain.line_of(where), where, f"{target} name {name!r} is also derived by {', '.join(others)}",
+                                    "rename one of them: one physical name, one owner"))
+    return findings
+
+
 def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], broken: frozenset[str] = frozenset()) -> list[Finding]:
     """Cross-domain findings; `rules` maps each policy rule name to its mesh-wide level."""
-    return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules)
+    return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules) + _collision_findings(domains)
 
 
 def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None) -> Mesh:

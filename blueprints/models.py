@@ -14,11 +14,12 @@ from pydantic.alias_generators import to_camel
 
 from .vocabulary import Classification
 
-DOMAIN_NAME = r"^[a-z][a-z0-9-]*$"
-PRODUCT_NAME = r"^[a-z][a-z0-9-]*$"
+# letters and digits in '-'-separated words: no trailing or doubled '-', which S3, Kubernetes and the naming scheme refuse
+DOMAIN_NAME = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+PRODUCT_NAME = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
-PRODUCT_REF = r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$"
+PRODUCT_REF = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
 CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
 

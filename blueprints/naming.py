@@ -7,6 +7,7 @@ registry all compute the same name from the same inputs.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from . import arns
 
@@ -90,3 +91,58 @@ CATALOG_BUCKET = platform_bucket("catalog")
 
 def registry_key(domain: str, product: str) -> str:
     return f"products/{domain}/{product}.json"
+
+
+# What each target accepts, in one table: (maximum length, pattern, forbidden prefixes, forbidden suffixes).
+# Sources: S3 bucket naming rules (general purpose buckets), IAM and Kinesis quotas, Kubernetes DNS-1123 labels
+# (CronJob names are 52 characters at most: the controller appends 11 for its Jobs), Glue name rules, KMS aliases.
+DNS_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+TARGETS: dict[str, tuple[int, str, tuple[str, ...], tuple[str, ...]]] = {
+    "S3 bucket": (63, r"[a-z0-9][a-z0-9.-]*[a-z0-9]", ("xn--", "sthree-", "amzn-s3-demo-"),
+                  ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
+    "Kinesis stream": (128, r"[a-zA-Z0-9_.-]+", (), ()),
+    "IAM role": (64, r"[\w+=,.@-]+", (), ()),
+    "IAM policy": (128, r"[\w+=,.@-]+", (), ()),
+    "KMS alias": (256, r"alias/[a-zA-Z0-9/_-]+", ("alias/aws/",), ()),
+    "Kubernetes namespace": (63, DNS_LABEL, ("kube-",), ()),
+    "Kubernetes service account": (253, DNS_LABEL, (), ()),
+    "CronJob": (52, DNS_LABEL, (), ()),
+    "Glue database": (255, r"[a-z0-9_]+", (), ()),
+    "Glue table": (255, r"[a-z0-9_]+", (), ()),
+}
+
+
+def problem(target: str, name: str) -> str | None:
+    """Why `name` cannot be a `target` name, or None when it can."""
+    limit, pattern, prefixes, suffixes = TARGETS[target]
+    if len(name) > limit:
+        return f"{target} name {name!r} is {len(name)} characters; the limit is {limit}"
+    if not re.fullmatch(pattern, name):
+        return f"{target} name {name!r} has characters or a shape {target} names may not have"
+    bad = next((p for p in prefixes if name.startswith(p)), None) or next((s for s in suffixes if name.endswith(s)), None)
+    if bad:
+        return f"{target} name {name!r} uses {bad!r}, which is reserved"
+    return None
+
+
+def domain_names(domain: str) -> list[tuple[str, str]]:
+    """Every physical name one domain owns: (target, name)."""
+    return [("IAM role", role_name(domain, "producer")), ("IAM role", role_name(domain, "consumer")), ("IAM policy", boundary_name(domain)),
+            ("KMS alias", key_alias(domain)), ("Kubernetes namespace", namespace(domain)),
+            ("Kubernetes service account", service_account(domain)), ("Glue database", glue_database(domain))]
+
+
+def product_names(domain: str, product: str, s3: bool, kinesis: bool, pipeline: bool) -> list[tuple[str, str]]:
+    """Every physical name one product owns: (target, name)."""
+    names = [("Glue table", glue_table(product))]
+    if s3:
+        names.append(("S3 bucket", bucket_name(domain, product)))
+    if kinesis:
+        names.append(("Kinesis stream", stream_name(domain, product)))
+    if pipeline:
+        names.append(("CronJob", product))
+    return names
+
+
+# Names the platform stack owns: no domain may derive one of them.
+RESERVED: tuple[tuple[str, str], ...] = (("S3 bucket", AUDIT_BUCKET), ("S3 bucket", CATALOG_BUCKET), *domain_names(PLATFORM_DOMAIN))
