@@ -20,6 +20,7 @@ from dmesh.validation import Target, validate_mesh
 
 
 def make_mesh(root: Path, count: int) -> None:
+    """`root` is the mesh root; its parent receives the domains' CI workflows, as a repository would."""
     for i in range(count):
         init_domain(root, {"domain": f"domain-{i:03d}", "owner": f"team{i}@acme.example", "cost_center": f"CC-{i}",
                            "preset": ("batch@1", "streaming@1", "ml-features@1")[i % 3], "product": "records", "classification": "internal"})
@@ -30,7 +31,8 @@ def main(counts: list[int]) -> None:
     print(f"{'domains':>8} {'resources':>10} {'validate s':>11} {'jobs=1 s':>9} {f'jobs={cpus} s':>9} {'speed-up':>9} {'ms/resource':>12}")
     for count in counts:
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
+            root = Path(tmp) / "mesh"
+            root.mkdir()
             make_mesh(root, count)
             start = time.perf_counter()
             validate_mesh(Target(root, None))

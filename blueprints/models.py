@@ -17,7 +17,10 @@ from .vocabulary import Classification
 # letters and digits in '-'-separated words: no trailing or doubled '-', which S3, Kubernetes and the naming scheme refuse
 DOMAIN_NAME = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 PRODUCT_NAME = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# an e-mail address whose characters AWS also accepts in a tag value (it becomes the dmesh:owner tag)
+EMAIL = r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+# AWS tag values: letters, digits, spaces and _ . : / = + - @ (at most 256); not blank, no surrounding space
+TAG_VALUE = r"^[\w.:/=+@-]([\w .:/=+@-]*[\w.:/=+@-])?$"
 PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
 PRODUCT_REF = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
@@ -34,7 +37,8 @@ class Document(BaseModel):
 class Metadata(Document):
     name: Annotated[str, Field(pattern=DOMAIN_NAME, min_length=3, max_length=24, description="Domain name; also the folder and Pulumi project name.")]
     owner: Annotated[str, Field(pattern=EMAIL, description="E-mail of the owning team.")]
-    cost_center: Annotated[str, Field(min_length=1, max_length=64, description="Cost center charged for the domain.")]
+    cost_center: Annotated[str, Field(min_length=1, max_length=64, pattern=TAG_VALUE,
+                                      description="Cost center charged for the domain (an AWS tag value).")]
     description: str = ""
 
 

@@ -230,7 +230,7 @@ def init(
             raise _usage_error(f"--{key.replace('_', '-')} is required (or run on a terminal without --no-input to be asked)")
         values[key] = value
     try:
-        folder, _ = init_domain(mesh_root, values)
+        folder, workflow, _ = init_domain(mesh_root, values)
     except OnboardingError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -239,6 +239,7 @@ def init(
     print(f"Created domain {domain!r} in {folder} and validated it with the mesh:")
     for path in created:
         print(f"  {path}")
+    print(f"and its pull-request workflow {workflow}")
     print("Next steps:")
     print(f"  1. describe the product's columns in {mesh_root}/{domain}/contracts/{values['product']}.odcs.yaml")
     print(f"  2. dmesh validate {mesh_root}/{domain} && dmesh preview {mesh_root}/{domain}")

@@ -7,7 +7,9 @@ the context of the whole mesh; any failure removes what was generated.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -31,9 +33,60 @@ class OnboardingError(Exception):
         super().__init__("; ".join(problems))
 
 
-def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEMPLATE_DIR) -> tuple[Path, list[Finding]]:
-    """Generate `mesh_root/<domain>`; returns the folder, or raises with every problem and leaves nothing."""
+def repository_root(path: Path) -> Path:
+    """The git repository holding `path` (where CI reads `.github/workflows/`); its parent folder outside git."""
+    resolved = path.resolve()
+    return next((p for p in (resolved, *resolved.parents) if (p / ".git").exists()), resolved.parent)
+
+
+def ci_workflow(domain: str, mesh_path: str) -> str:
+    """The pull-request workflow of one domain, path-filtered to the domain's folder.
+
+    Values enter YAML as JSON strings and shell commands as quoted words, so no path can change the workflow.
+    """
+    folder = f"{mesh_path}/{domain}" if mesh_path not in ("", ".") else domain
+    quoted, report = shlex.quote(folder), shlex.quote(f"dmesh-{domain}.sarif")
+    return f"""# Governance checks for domain {domain} on every pull request that touches it (written by `dmesh init`).
+name: {json.dumps(f"dmesh {domain}")}
+on:
+  pull_request:
+    paths:
+      - {json.dumps(f"{folder}/**")}
+permissions:
+  contents: read
+  security-events: write
+jobs:
+  review:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: make setup
+      - name: Validate the blueprint
+        run: {json.dumps(f".venv/bin/dmesh validate {quoted}")}
+      - name: Policy review
+        run: {json.dumps(f".venv/bin/dmesh preview {quoted} --format sarif --output {report}")}
+      - name: Upload the review to code scanning
+        if: ${{{{ always() }}}}
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: {json.dumps(f"dmesh-{domain}.sarif")}
+          category: {json.dumps(f"dmesh-{domain}")}
+"""
+
+
+def workflow_file(mesh_root: Path, domain: str) -> Path:
+    return repository_root(mesh_root) / ".github" / "workflows" / f"dmesh-{domain}.yml"
+
+
+def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEMPLATE_DIR) -> tuple[Path, Path, list[Finding]]:
+    """Generate `mesh_root/<domain>` and its CI workflow; returns both, or raises with every problem and leaves nothing."""
     found = problems(values, mesh_root)
+    workflow = workflow_file(mesh_root, values.get("domain", ""))
+    if not found and workflow.exists():
+        found.append(f"{workflow} already exists; a domain's workflow is never overwritten")
     if found:
         raise OnboardingError(found)
     target = mesh_root / values["domain"]
@@ -53,4 +106,11 @@ def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEM
     if findings:
         shutil.rmtree(target, ignore_errors=True)
         raise OnboardingError([f.render(mesh_root) for f in findings])
-    return target, findings
+    mesh_path = mesh_root.resolve().relative_to(repository_root(mesh_root)).as_posix()
+    try:
+        workflow.parent.mkdir(parents=True, exist_ok=True)
+        workflow.write_text(ci_workflow(values["domain"], mesh_path), encoding="utf-8")
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise OnboardingError([f"cannot write {workflow}: {exc.strerror}"]) from None
+    return target, workflow, findings

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from meshtest import REPO
 
@@ -47,12 +48,16 @@ def test_dmesh_init_creates_a_clean_domain(mesh, preset):
     assert result.returncode == 0, result.stderr
     created = mesh / "finance"
     assert sorted(str(p.relative_to(created)) for p in created.rglob("*") if p.is_file()) == [
-        ".github/workflows/dmesh-finance.yml", "Pulumi.dev.yaml", "Pulumi.yaml", "README.md", "__main__.py",
-        "contracts/ledger.odcs.yaml", "domain.yaml"]
+        "Pulumi.dev.yaml", "Pulumi.yaml", "README.md", "__main__.py", "contracts/ledger.odcs.yaml", "domain.yaml"]
     assert "Next steps" in result.stdout
-    assert f"blueprint: {preset}" in (created / "domain.yaml").read_text()
-    workflow = (created / ".github" / "workflows" / "dmesh-finance.yml").read_text()
-    assert "dmesh validate domain_stacks/finance" in workflow and "--format sarif" in workflow and "${{ always() }}" in workflow
+    assert f'blueprint: "{preset}"' in (created / "domain.yaml").read_text()
+    # the workflow goes where the repository's CI runs it, path-filtered to the domain under the mesh root given
+    workflow = YAML(typ="safe").load((mesh.parent / ".github" / "workflows" / "dmesh-finance.yml").read_text())
+    assert workflow["on"]["pull_request"]["paths"] == ["mesh/finance/**"]
+    steps = {s.get("name"): s for s in workflow["jobs"]["review"]["steps"]}
+    assert steps["Validate the blueprint"]["run"] == ".venv/bin/dmesh validate mesh/finance"
+    assert steps["Policy review"]["run"] == ".venv/bin/dmesh preview mesh/finance --format sarif --output dmesh-finance.sarif"
+    assert steps["Upload the review to code scanning"]["if"] == "${{ always() }}"
     assert (created / "__main__.py").read_text().count("\n") == 2
     assert not [p for p in mesh.iterdir() if p.name.startswith(".dmesh-init-")]
     assert_clean_domain(mesh, "finance")
@@ -69,6 +74,10 @@ def test_plain_cookiecutter_run_creates_a_clean_domain(mesh, preset):
 @pytest.mark.parametrize(("flag", "value", "message"), [
     ("domain", "Finance", "domain 'Finance' is not a valid name"),
     ("owner", "finance-at-acme", "owner 'finance-at-acme' is not an e-mail address"),
+    ("owner", "{{7*7}}@acme.example", "owner '{{7*7}}@acme.example' is not an e-mail address"),
+    ("cost_center", "{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}", "is not a tag value AWS accepts"),
+    ("cost_center", "   ", "cost center '   ' is not a tag value AWS accepts"),
+    ("cost_center", "CC-1\nkind: Evil", "is not a tag value AWS accepts"),
     ("preset", "realtime@2", "unknown preset 'realtime@2': use one of batch@1, ml-features@1, streaming@1"),
     ("product", "x", "product 'x' is not a valid name"),
     ("classification", "secret", "unknown classification 'secret'"),
@@ -83,6 +92,8 @@ def test_bad_values_are_refused_and_leave_nothing(mesh, flag, value, message):
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert snapshot(mesh) == before
 
+    if "{{" in value:
+        return  # plain cookiecutter evaluates `{{ }}` in values by design, before any hook: only `dmesh init` can refuse them
     cc_values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
                  "classification": "internal", flag: value}
     plain = run(str(COOKIECUTTER), str(TEMPLATE), "-o", str(mesh), "--no-input", *[f"{k}={v}" for k, v in cc_values.items()])
@@ -150,4 +161,37 @@ def test_prompts_for_missing_values_on_a_terminal(mesh):
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "Owning team's e-mail" in text and "Cost center" in text
     domain = (mesh / "finance" / "domain.yaml").read_text()
-    assert "owner: finance@acme.example" in domain and "blueprint: streaming@1" in domain and "costCenter: CC-42" in domain
+    assert 'owner: "finance@acme.example"' in domain and 'blueprint: "streaming@1"' in domain and 'costCenter: "CC-42"' in domain
+
+
+@pytest.mark.parametrize("cost_center", ["123", "null", "true", "2026-01-01", "CC: 1", "0o17", "1e3", "~", "A#1", "=x", "@team", "CC/42+ops"])
+def test_values_stay_the_strings_they_were(mesh, cost_center):
+    """YAML would read these as numbers, null, booleans, dates or structure; quoted, each one round-trips exactly."""
+    from blueprints import load_domain, load_presets
+
+    result = dmesh("init", "finance", "--owner", "f@acme.example", "--cost-center", cost_center, "--mesh-root", str(mesh), "--no-input")
+    if result.returncode == 2:  # refused as a tag value AWS would not accept: fine, and nothing written
+        assert "is not a tag value AWS accepts" in result.stderr and not (mesh / "finance").exists()
+        return
+    assert result.returncode == 0, result.stderr
+    assert load_domain(mesh / "finance", load_presets()).cost_center == cost_center
+
+
+def test_hostile_values_never_run(mesh, tmp_path):
+    """Template syntax and quotes in any value are refused before cookiecutter renders anything; nothing runs, nothing is written."""
+    marker = tmp_path / "pwned"
+    before = snapshot(mesh)
+    for flag, value in [("--cost-center", f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}"),
+                        ("--owner", f"\"+__import__('os').system('touch {marker}')+\"@x.io"),
+                        ("--product", "x\"; import os; os.system('touch " + str(marker) + "'); \""),
+                        ("--preset", "{% for x in range(10**9) %}{% endfor %}")]:
+        args = {"--owner": "f@acme.example", "--cost-center": "CC-1", flag: value}
+        result = dmesh("init", "finance", *[a for k, v in args.items() for a in (k, v)], "--mesh-root", str(mesh), "--no-input")
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert not marker.exists() and snapshot(mesh) == before
+
+
+def test_the_hook_reads_values_as_data(tmp_path):
+    """The pre-generation hook gets the values as one JSON literal: quotes in a value cannot end it."""
+    hook = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
+    assert "{{ cookiecutter | tojson | tojson }}" in hook and "{{ cookiecutter." not in hook.replace("{{ cookiecutter | tojson", "")

@@ -4,17 +4,14 @@ Runs inside the folder cookiecutter is creating (<output>/<domain>), with the Py
 cookiecutter: the platform's virtualenv, where `blueprints.onboarding` defines what is valid.
 """
 
+import json
 import sys
 from pathlib import Path
 
-VALUES = {
-    "domain": "{{ cookiecutter.domain }}",
-    "owner": "{{ cookiecutter.owner }}",
-    "cost_center": "{{ cookiecutter.cost_center }}",
-    "preset": "{{ cookiecutter.preset }}",
-    "product": "{{ cookiecutter.product }}",
-    "classification": "{{ cookiecutter.classification }}",
-}
+# The values arrive as one JSON string literal (a JSON string is a valid Python string literal): whatever
+# a value holds, it stays data and can never become code here.
+CONTEXT = json.loads({{ cookiecutter | tojson | tojson }})
+VALUES = {key: str(CONTEXT.get(key, "")) for key in ("domain", "owner", "cost_center", "preset", "product", "classification")}
 
 try:
     from blueprints.onboarding import problems
