@@ -18,6 +18,15 @@ from ruamel.yaml.error import YAMLError
 from .errors import BlueprintError, Finding
 
 PathPart = str | int
+# YAML is untrusted: a few kilobytes of nested aliases can stand for billions of values ("billion laughs"),
+# and a document can nest itself. Bounds far above any real blueprint or contract, checked while expanding.
+MAX_BYTES = 1024 * 1024
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+
+
+class _TooLarge(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,10 @@ def format_path(path: tuple[PathPart, ...]) -> str:
     return text
 
 
-def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ...], int]) -> Any:
+def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ...], int], budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > MAX_DEPTH:
+        raise _TooLarge
     if isinstance(node, CommentedMap):
         result: dict[Any, Any] = {}
         for key, value in node.items():
@@ -62,7 +74,7 @@ def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ..
                 lines[child] = node.lc.key(key)[0] + 1
             except (KeyError, TypeError, AttributeError):
                 pass
-            result[key] = _plain(value, child, lines)
+            result[key] = _plain(value, child, lines, budget)
         return result
     if isinstance(node, CommentedSeq):
         items = []
@@ -72,7 +84,7 @@ def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ..
                 lines[child] = node.lc.item(i)[0] + 1
             except (KeyError, TypeError, AttributeError, IndexError):
                 pass
-            items.append(_plain(value, child, lines))
+            items.append(_plain(value, child, lines, budget))
         return items
     if isinstance(node, str):
         return str(node)
@@ -95,15 +107,25 @@ def parse_yaml(text: str, file: Path) -> SourceDocument:
     except (ValueError, TypeError, RecursionError) as exc:  # ruamel rejects some scalars late
         raise BlueprintError([Finding(file, 1, "", f"malformed YAML: {exc}", "check the document syntax")]) from None
     lines: dict[tuple[PathPart, ...], int] = {(): 1}
-    return SourceDocument(file, _plain(node, (), lines), LineIndex(lines))
+    try:
+        data = _plain(node, (), lines, [MAX_VALUES])
+    except _TooLarge:
+        raise BlueprintError([Finding(file, 1, "", f"the document expands to more than {MAX_VALUES:,} values or {MAX_DEPTH} levels",
+                                      "write the values out instead of nesting YAML aliases (&anchor / *alias)")]) from None
+    return SourceDocument(file, data, LineIndex(lines))
 
 
 def read_yaml(file: Path) -> SourceDocument:
     """Read and parse a YAML file; unreadable files are findings, not exceptions."""
     try:
+        if file.stat().st_size > MAX_BYTES:
+            raise BlueprintError([Finding(file, 0, "", f"the file is larger than {MAX_BYTES // 1024} KiB", "a blueprint or contract is far smaller")])
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BlueprintError([Finding(file, 0, "", "file not found", "create it or fix the path")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BlueprintError([Finding(file, 0, "", f"cannot read file: {exc}", "check permissions and encoding (UTF-8)")]) from None
+    if "\x00" in text:
+        raise BlueprintError([Finding(file, text[: text.index("\x00")].count("\n") + 1, "", "the file contains a NUL byte",
+                                      "save it as UTF-8 text")])
     return parse_yaml(text, file)

@@ -16,6 +16,11 @@ SETTINGS = PlatformSettings(
 )
 
 
+# "billion laughs": ten levels of nine aliases each, a few kilobytes standing for 9**10 values
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9))
+
+
 def line_of(file: Path, needle: str) -> int:
     """1-based line of the first occurrence of `needle` (how tests say where an error must point)."""
     for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
