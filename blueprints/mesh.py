@@ -31,9 +31,25 @@ class Mesh:
         return not self.findings
 
 
+PROJECT_FILE = "Pulumi.yaml"
+
+
 def domain_folders(root: Path) -> list[Path]:
     """Sub-folders of the mesh root that hold a domain.yaml, in name order."""
     return sorted(p for p in root.iterdir() if p.is_dir() and (p / DOMAIN_FILE).is_file())
+
+
+def _layout_findings(root: Path) -> list[Finding]:
+    """A folder of the mesh root that is not a deployable domain is reported, never silently skipped."""
+    findings = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if not (folder / DOMAIN_FILE).is_file():
+            findings.append(Finding(folder / DOMAIN_FILE, 0, "", f"folder {folder.name!r} of the mesh root holds no {DOMAIN_FILE}",
+                                    "add the domain's blueprint (`dmesh init`) or move the folder out of the mesh root"))
+        elif not (folder / PROJECT_FILE).is_file():
+            findings.append(Finding(folder / PROJECT_FILE, 0, "", f"domain {folder.name!r} has no {PROJECT_FILE}, so no stack would deploy it",
+                                    "add the Pulumi project file (`dmesh init` writes one)"))
+    return findings
 
 
 def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str]) -> list[Finding]:
@@ -151,6 +167,7 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] |
     domains: dict[str, DomainSpec] = {}
     findings: list[Finding] = []
     broken: set[str] = set()
+    findings += _layout_findings(root)
     for folder in domain_folders(root):
         try:
             spec = load_domain(folder, presets)

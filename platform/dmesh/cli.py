@@ -13,7 +13,7 @@ from rich.console import Console
 
 from blueprints import document_json_schema
 
-from .validation import UsageError, resolve_target, validate_mesh
+from .validation import UsageError, output_file, resolve_target, validate_mesh
 
 app = typer.Typer(
     help="Self-serve data mesh platform. Example: `dmesh validate domain_stacks`.",
@@ -26,6 +26,13 @@ app = typer.Typer(
 class ValidateFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+def _checked_output(output: Path | None) -> Path | None:
+    try:
+        return output_file(output)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -62,6 +69,7 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print the JSON Schema of domain.yaml for editors. Example: `dmesh schema -o domain_stacks/domain.schema.json`."""
+    output = _checked_output(output)
     text = json.dumps(document_json_schema(), indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)
@@ -132,6 +140,8 @@ def preview(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    output = _checked_output(output)
+
     from .governance.config import load_platform_config, levels
     from .review.report import render_json, render_markdown, render_sarif
     from .review.runner import review
@@ -181,7 +191,10 @@ def policy_config(
 
     from .governance.config import GovernanceConfigError, effective_config, load_platform_config
 
+    output = _checked_output(output)
     platform_config = _governance(load_platform_config)
+    if not (domain / "domain.yaml").is_file():
+        raise _usage_error(f"{domain} is not a domain folder (no domain.yaml)")
     try:
         spec = load_domain(domain, load_presets())
         text = json.dumps(effective_config(platform_config, spec.overrides), indent=2) + "\n"

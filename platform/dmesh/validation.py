@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from blueprints import DOMAIN_FILE, Finding, Mesh, load_mesh
+from blueprints import DOMAIN_FILE, Finding, Mesh, domain_folders, load_mesh
 
 from .governance.config import mesh_levels
 
@@ -33,7 +33,20 @@ def resolve_target(path: Path) -> Target:
         raise UsageError(f"{path} is not a folder (give a mesh root or a domain folder)")
     if (path / DOMAIN_FILE).is_file():
         return Target(path.resolve().parent, path.resolve())
+    if not domain_folders(path):
+        raise UsageError(f"{path} holds no domain (a folder with {DOMAIN_FILE}); give a mesh root or a domain folder")
     return Target(path.resolve(), None)
+
+
+def output_file(path: Path | None) -> Path | None:
+    """Where a report goes, checked before any work starts: not a folder, in a folder that exists."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"--output {path}: the folder {path.parent} does not exist")
+    return path
 
 
 def validate_mesh(target: Target, levels: Mapping[str, str] | None = None) -> tuple[Mesh, list[Finding]]:

@@ -135,3 +135,12 @@ def test_only_folders_with_a_blueprint_are_domains(mesh):
     (mesh / "domain.yaml").mkdir()  # a folder named like the blueprint at the root is not a domain either
     (mesh / "scratch").mkdir()
     assert sorted(load_mesh(mesh, RULES).domains) == ["marketing", "ml-features", "sales"]
+
+
+def test_folders_that_are_not_deployable_domains_are_reported(mesh):
+    (mesh / "drafts").mkdir()
+    (mesh / "sales" / "Pulumi.yaml").unlink()
+    (mesh / ".cache").mkdir()  # hidden folders are tools' business, not the mesh's
+    found = {(f.file, f.message) for f in load_mesh(mesh, RULES).findings}
+    assert found == {(mesh / "drafts" / "domain.yaml", "folder 'drafts' of the mesh root holds no domain.yaml"),
+                     (mesh / "sales" / "Pulumi.yaml", "domain 'sales' has no Pulumi.yaml, so no stack would deploy it")}

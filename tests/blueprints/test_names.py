@@ -21,6 +21,7 @@ def add_domain(mesh: Path, name: str, product: str) -> Path:
     (folder / "contracts").mkdir(parents=True)
     contract = (EXAMPLE_MESH / "sales" / "contracts" / "store-locations.odcs.yaml").read_text()
     (folder / "contracts" / f"{product}.odcs.yaml").write_text(contract.replace("store-locations", product).replace("sales", name))
+    (folder / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
     (folder / "domain.yaml").write_text(f"""apiVersion: dmesh/v1
 kind: Domain
 metadata:

@@ -1,0 +1,82 @@
+"""Every verb, over a table of inputs a careless or hostile user gives: one clear message, the documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from meshtest import EXAMPLE_MESH, REPO
+
+
+def dmesh(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dmesh", *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> dict[str, Path]:
+    """Broken things to point the CLI at."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("bad")
+    places = {"file": root / "plain.txt", "folder": root / "empty", "missing": root / "nowhere" / "deeper"}
+    places["file"].write_text("not a mesh")
+    places["folder"].mkdir()
+    mesh = root / "mesh"
+    shutil.copytree(EXAMPLE_MESH, mesh)
+    places["mesh"] = mesh
+    (mesh / "marketing" / "Pulumi.yaml").write_text("name: [unclosed\n")  # malformed project file
+    (mesh / "ml-features" / "Pulumi.dev.yaml").write_text("config: {a: [\n")  # malformed stack file
+    (mesh / "sales" / "__main__.py").write_text("raise ValueError('[bold red]not markup[/] [link=x]')\n")
+    nul = root / "nul" / "nulled"
+    shutil.copytree(EXAMPLE_MESH / "sales", nul)
+    (nul / "domain.yaml").write_bytes((nul / "domain.yaml").read_bytes().replace(b"kind:", b"ki\x00nd:"))
+    places["nul"] = nul.parent
+    project = root / "project-without-blueprint"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
+    (project / "__main__.py").write_text("import pulumi\n")
+    places["project"] = project
+    return places
+
+
+CASES = [
+    # (id, args with {placeholders}, expected exit code)
+    ("validate-missing", ["validate", "{missing}"], 2),
+    ("validate-file", ["validate", "{file}"], 2),
+    ("validate-empty-folder", ["validate", "{folder}"], 2),
+    ("validate-nul-byte", ["validate", "{nul}"], 1),
+    ("preview-missing", ["preview", "{missing}"], 2),
+    ("preview-file", ["preview", "{file}"], 2),
+    ("preview-broken-projects", ["preview", "{mesh}"], 2),
+    ("preview-broken-projects-table", ["preview", "{mesh}", "--format", "table"], 2),
+    ("preview-output-is-folder", ["preview", "domain_stacks/sales", "-f", "json", "-o", "{folder}"], 2),
+    ("preview-output-in-missing-folder", ["preview", "domain_stacks/sales", "-f", "json", "-o", "{missing}/r.json"], 2),
+    ("preview-jobs-zero", ["preview", "domain_stacks", "--jobs", "0"], 2),
+    ("schema-output-is-folder", ["schema", "-o", "{folder}"], 2),
+    ("schema-output-in-missing-folder", ["schema", "-o", "{missing}/s.json"], 2),
+    ("policy-config-missing", ["policy-config", "{missing}"], 2),
+    ("policy-config-not-a-domain", ["policy-config", "{folder}"], 2),
+    ("policy-config-output-is-folder", ["policy-config", "domain_stacks/sales", "-o", "{folder}"], 2),
+    ("init-mesh-root-is-file", ["init", "finance", "--owner", "f@acme.example", "--cost-center", "CC-1", "--mesh-root", "{file}", "--no-input"], 2),
+    ("init-bad-name", ["init", "../escape", "--owner", "f@acme.example", "--cost-center", "CC-1", "--mesh-root", "{folder}", "--no-input"], 2),
+    ("up-missing", ["up", "{missing}"], 2),
+    ("up-project-without-blueprint", ["up", "{project}"], 2),
+    ("up-platform-project", ["up", "."], 2),
+    ("local-pulumi-config-missing", ["local", "pulumi-config", "{missing}"], 2),
+    ("unknown-verb", ["frobnicate"], 2),
+    ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
+]
+
+
+@pytest.mark.parametrize(("args", "code"), [(a, c) for _, a, c in CASES], ids=[i for i, _, _ in CASES])
+def test_no_traceback_and_the_documented_exit_code(world, args, code):
+    result = dmesh(*[a.format(**{k: str(v) for k, v in world.items()}) for a in args], env={"PATH": str(Path(sys.executable).parent)})
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode == code, output
+    assert output.strip(), "a failure must say something"
