@@ -80,3 +80,9 @@ def test_no_traceback_and_the_documented_exit_code(world, args, code):
     assert "Traceback" not in output, output
     assert result.returncode == code, output
     assert output.strip(), "a failure must say something"
+
+
+def test_program_errors_keep_their_square_brackets(world):
+    """Rich markup in a program's error is printed as the text it is."""
+    result = dmesh("preview", str(world["mesh"] / "sales"))
+    assert "[bold red]not markup[/] [link=x]" in " ".join((result.stdout + result.stderr).split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .report import ReviewReport
@@ -10,13 +11,14 @@ from .report import ReviewReport
 
 def print_report(report: ReviewReport, console: Console) -> None:
     for error in report.errors:
-        console.print(f"[red]error[/red] {error.domain}: {error.file}:{error.line}: {error.message}", highlight=False)
+        # everything that comes from a user (names, paths, program output) is escaped: `[bold]` in an error stays text
+        console.print(f"[red]error[/red] {escape(error.domain)}: {escape(error.file)}:{error.line}: {escape(error.message)}", highlight=False)
     timing = {t.domain: t for t in report.timings}
     domains = sorted({r.domain for r in report.resources} | {v.domain for v in report.violations})
     for domain in domains:
         found = [v for v in report.violations if v.domain == domain]
         t = timing.get(domain)
-        title = f"{domain}: {t.resources if t else 0} resources, {len(found)} violation(s), {t.seconds if t else 0:.1f} s"
+        title = f"{escape(domain)}: {t.resources if t else 0} resources, {len(found)} violation(s), {t.seconds if t else 0:.1f} s"
         if not found:
             console.print(f"[green]✓[/green] {title}", highlight=False)
             continue
@@ -25,7 +27,8 @@ def print_report(report: ReviewReport, console: Console) -> None:
             table.add_column(column, overflow="fold")
         for v in sorted(found, key=lambda v: (v.enforcement != "mandatory", v.policy)):
             colour = "red" if v.enforcement == "mandatory" else "yellow"
-            table.add_row(f"[{colour}]{v.enforcement}[/{colour}]", v.policy, v.urn.rsplit("::", 1)[-1], v.message.split("\n", 1)[-1])
+            table.add_row(f"[{colour}]{v.enforcement}[/{colour}]", escape(v.policy), escape(v.urn.rsplit("::", 1)[-1]),
+                          escape(v.message.split("\n", 1)[-1]))
         console.print(table)
     s = report.summary
     verdict = "[red]blocked[/red]" if report.exit_code else "[green]clean[/green]"
