@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from . import naming
 from .contracts import load_contract
 from .errors import BlueprintError, Finding
-from .models import DataProduct, DomainDocument, KinesisPort, Preset, S3Port
+from .models import PATTERN_HINTS, DataProduct, DomainDocument, KinesisPort, Preset, S3Port
 from .spec import (
     ContractSpec,
     DomainSpec,
@@ -43,11 +43,16 @@ def _pydantic_findings(exc: ValidationError, doc: SourceDocument) -> list[Findin
     for error in exc.errors():
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in ("s3", "kinesis")))
         message = error["msg"]
+        value = error.get("input")
         if error["type"] == "extra_forbidden":
             message = "unknown field"
+        elif error["type"] == "string_pattern_mismatch":
+            message = f"{value!r} does not match the expected format"
+        elif isinstance(value, (str, int, float, bool)):  # quote what the team wrote, so they see what to fix
+            message = f"{value!r}: {message}"
         hint = SCHEMA_HINTS.get(error["type"], "see `dmesh schema` for the expected type")
         if error["type"] == "string_pattern_mismatch":
-            hint = "lowercase letters, digits and '-', starting with a letter" if "a-z" in str(error.get("ctx", {}).get("pattern", "")) else "fix the value's format"
+            hint = PATTERN_HINTS.get(str(error.get("ctx", {}).get("pattern", "")), "fix the value's format")
         findings.append(Finding(doc.file, doc.index.line_of(loc), format_path(loc), message, hint))
     return findings
 

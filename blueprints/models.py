@@ -25,6 +25,16 @@ PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
 PRODUCT_REF = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
 CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
+# what each pattern means, for the messages of values that do not match it
+PATTERN_HINTS = {
+    DOMAIN_NAME: "lowercase letters and digits in words joined by single '-', starting with a letter (e.g. sales or web-shop)",
+    EMAIL: "an e-mail address: letters, digits and . _ + - before the @",
+    TAG_VALUE: "letters, digits, spaces and _ . : / = + - @ that AWS accepts in a tag, without surrounding spaces",
+    PRESET_REF: "a preset as <name>@<major>, e.g. batch@1",
+    PRODUCT_REF: "a product as <domain>.<product>, e.g. sales.orders",
+    K8S_QUANTITY: "a Kubernetes quantity, e.g. 500m, 2, 1Gi",
+    CRON: "a cron expression (five fields) or @hourly, @daily, @weekly, @monthly, @yearly",
+}
 
 
 

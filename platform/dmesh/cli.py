@@ -23,6 +23,24 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"dmesh {version('datamesh-platform')}")
+        except PackageNotFoundError:
+            typer.echo("dmesh (not installed as a distribution)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Self-serve data mesh platform. Example: `dmesh validate domain_stacks`."""
+
+
 class ValidateFormat(str, Enum):
     text = "text"
     json = "json"
@@ -53,6 +71,7 @@ def validate(
     from .governance.config import mesh_levels
 
     mesh, findings = validate_mesh(target, _governance(mesh_levels))
+    findings = sorted(findings, key=lambda f: (str(f.file), f.line, f.field, f.message))
     if format is ValidateFormat.json:
         typer.echo(json.dumps({"valid": not findings, "errors": [f.as_dict() for f in findings]}, indent=2))
     else:

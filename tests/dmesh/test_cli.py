@@ -37,7 +37,7 @@ def test_validate_reports_every_error_as_file_line_field(mesh, edit):
     result = dmesh("validate", str(mesh), cwd=mesh)
     assert result.returncode == 1
     lines = [l for l in result.stderr.splitlines() if ": " in l and l[0] != "3"]
-    assert f"sales/domain.yaml:{line_of(sales, 'owner: nobody')}: metadata.owner: String should match pattern" in result.stderr
+    assert f"sales/domain.yaml:{line_of(sales, 'owner: nobody')}: metadata.owner: 'nobody' does not match the expected format" in result.stderr
     assert f"marketing/domain.yaml:{line_of(marketing, 'retentionDays: -1')}: spec.dataProducts[0].retentionDays: " in result.stderr
     assert len(lines) == 2 and "Traceback" not in result.stderr
 
@@ -155,3 +155,25 @@ def test_policy_config_is_the_domains_effective_config():
     assert config["no-public-principals"]["allowedAccountIds"] == ["123456789012"]  # the platform's setting
     other = json.loads(dmesh("policy-config", "domain_stacks/sales").stdout)
     assert other["stateful-resources-protected"]["enforcementLevel"] == "advisory"
+
+
+def test_version():
+    result = dmesh("--version")
+    assert result.returncode == 0 and result.stdout.startswith("dmesh 0.")
+
+
+def test_rules_table_never_truncates_rule_names():
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "dmesh", "rules"], capture_output=True, text=True, cwd=REPO, env={**os.environ, "COLUMNS": "60"})
+    from dmesh.governance.rulebook import RULES
+
+    assert all(rule.name in result.stdout for rule in RULES)
+
+
+def test_json_reports_are_deterministic(mesh):
+    first, second = (json.loads(dmesh("preview", str(mesh), "-f", "json").stdout) for _ in range(2))
+    for report in (first, second):
+        report.pop("timings"), report.pop("seconds")
+    assert first == second
+    assert first["resources"] == sorted(first["resources"], key=lambda r: (r["domain"], r["urn"]))

@@ -137,13 +137,14 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
                                             urn=d.urn, message=d.message, file=str(file), line=line))
             say(f"judged {run.domain}")
 
-    resources = [ResourceEntry(domain=run.domain, urn=r.urn, type=r.type, name=r.name) for run in runs for r in run.registrations]
-    return ReviewReport(
+    resources = sorted((ResourceEntry(domain=run.domain, urn=r.urn, type=r.type, name=r.name) for run in runs for r in run.registrations),
+                       key=lambda r: (r.domain, r.urn))
+    return ReviewReport(  # sorted, so two runs over the same mesh give the same JSON (timings aside)
         resources=resources,
-        violations=violations,
+        violations=sorted(violations, key=lambda v: (v.domain, v.urn, v.policy, v.message)),
         summary=Summary(domains=len(folders), resources=len(resources), mandatory=sum(v.enforcement == "mandatory" for v in violations),
                         advisory=sum(v.enforcement == "advisory" for v in violations), errors=len(errors)),
-        errors=errors,
+        errors=sorted(errors, key=lambda e: (e.domain, e.file, e.line, e.message)),
         timings=[DomainTiming(domain=r.domain, resources=len(r.registrations), seconds=round(r.seconds, 3)) for r in runs],
         seconds=round(time.perf_counter() - started, 3),
     )
