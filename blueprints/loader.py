@@ -35,6 +35,7 @@ SCHEMA_HINTS = {
     "extra_forbidden": "remove it or check its spelling (`dmesh schema` lists the fields)",
     "missing": "add this required field",
     "literal_error": "",  # pydantic's message already lists the allowed values
+    "value_error": "",
 }
 
 
@@ -48,6 +49,8 @@ def _pydantic_findings(exc: ValidationError, doc: SourceDocument) -> list[Findin
             message = "unknown field"
         elif error["type"] == "string_pattern_mismatch":
             message = f"{value!r} does not match the expected format"
+        elif error["type"] == "value_error":  # our own validators already quote the value
+            message = str(error.get("ctx", {}).get("error", message))
         elif isinstance(value, (str, int, float, bool)):  # quote what the team wrote, so they see what to fix
             message = f"{value!r}: {message}"
         hint = SCHEMA_HINTS.get(error["type"], "see `dmesh schema` for the expected type")
@@ -104,6 +107,10 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path) -
         if product.output_ports == []:
             findings.append(Finding(source.file, source.index.line_of((*base, "outputPorts")), format_path((*base, "outputPorts")),
                                     "a product needs at least one output port", "add {type: s3} or {type: kinesis}, or drop the key to use the preset's ports"))
+        for j, ref in enumerate(product.inputs):
+            if product.inputs.index(ref) != j:
+                findings.append(Finding(source.file, source.index.line_of((*base, "inputs", j)), format_path((*base, "inputs", j)),
+                                        f"duplicate input {ref!r}", "list each input once"))
         grants = [g.domain for g in product.grants]
         for j, grant in enumerate(grants):
             if grant == doc.metadata.name:

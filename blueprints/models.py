@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+
+from croniter import croniter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from .vocabulary import Classification
@@ -38,6 +41,24 @@ PATTERN_HINTS = {
 
 
 
+def cron_schedule(value: str | None) -> str | None:
+    """Five fields or a macro (what a CronJob takes), and a schedule croniter can actually compute."""
+    if value is not None and not croniter.is_valid(value):
+        raise ValueError(f"{value!r} is not a cron schedule (minute hour day-of-month month day-of-week, or @daily and the like)")
+    return value
+
+
+def positive_quantity(value: str | None) -> str | None:
+    """A Kubernetes quantity above zero: a container asking for nothing cannot run."""
+    if value is not None and float(re.match(r"[0-9.]+", value).group()) <= 0:  # type: ignore[union-attr]
+        raise ValueError(f"{value!r} is zero; ask for the CPU or memory the container needs")
+    return value
+
+
+Schedule = Annotated[str, Field(pattern=CRON), AfterValidator(cron_schedule)]
+Quantity = Annotated[str, Field(pattern=K8S_QUANTITY), AfterValidator(positive_quantity)]
+
+
 class Document(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, alias_generator=to_camel, populate_by_name=True, strict=False
@@ -53,8 +74,8 @@ class Metadata(Document):
 
 
 class Quota(Document):
-    cpu: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
-    memory: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
+    cpu: Quantity | None = None
+    memory: Quantity | None = None
     pods: Annotated[int, Field(ge=1, le=10_000)] | None = None
 
 
@@ -81,9 +102,9 @@ class Grant(Document):
 
 class Pipeline(Document):
     image: Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
-    schedule: Annotated[str, Field(pattern=CRON)] | None = None
-    cpu: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
-    memory: Annotated[str, Field(pattern=K8S_QUANTITY)] | None = None
+    schedule: Schedule | None = None
+    cpu: Quantity | None = None
+    memory: Quantity | None = None
 
 
 class Sla(Document):
@@ -130,22 +151,22 @@ class DomainDocument(Document):
 
 
 class PresetQuota(Document):
-    cpu: str
-    memory: str
+    cpu: Quantity
+    memory: Quantity
     pods: int
 
 
 class PresetLimitDefaults(Document):
-    cpu: str
-    memory: str
-    cpu_request: str
-    memory_request: str
+    cpu: Quantity
+    memory: Quantity
+    cpu_request: Quantity
+    memory_request: Quantity
 
 
 class PresetPipeline(Document):
-    schedule: str
-    cpu: str
-    memory: str
+    schedule: Schedule
+    cpu: Quantity
+    memory: Quantity
 
 
 class PresetProduct(Document):

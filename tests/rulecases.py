@@ -30,7 +30,7 @@ LEVELS = {
     "iam-permission-boundary-required": "mandatory", "iam-permission-boundary-approved": "mandatory",
     "iam-no-privileged-managed-policies": "mandatory", "iam-no-users": "mandatory", "required-tags": "mandatory", "retention-within-limit": "mandatory",
     "k8s-namespace-quota": "mandatory", "k8s-pod-security": "mandatory", "k8s-resource-limits": "mandatory",
-    "k8s-approved-registries": "advisory", "catalog-entry-required": "mandatory", "stateful-resources-protected": "advisory",
+    "k8s-approved-registries": "advisory", "k8s-image-pinned": "advisory", "catalog-entry-required": "mandatory", "stateful-resources-protected": "advisory",
 }
 
 
@@ -654,4 +654,19 @@ CASES += [
     # --- iam-permission-boundary-required: users too ---
     Case("iam-permission-boundary-required", "user-without-boundary", [res("aws:iam/user:User", "u", name="u", tags=TAGS)],
          [("u", "user 'u' has no permissionsBoundary; attach the domain's boundary policy")]),
+]
+
+
+def _unpinned(image):
+    return [("w", f"container 'pipeline' uses image {image!r} without a version tag or digest; pin it (e.g. :1.4.2 or @sha256:...)")]
+
+
+CASES += [
+    Case("k8s-image-pinned", "tagged", [workload()], []),
+    Case("k8s-image-pinned", "digest", [workload(image="registry.acme.example/x@sha256:" + "a" * 64)], []),
+    Case("k8s-image-pinned", "registry-port-and-tag", [workload(image="registry.acme.example:5000/x:2.0")], []),
+    Case("k8s-image-pinned", "no-tag", [workload(image="registry.acme.example/sales/orders")], _unpinned("registry.acme.example/sales/orders")),
+    Case("k8s-image-pinned", "latest", [workload(image="registry.acme.example/sales/orders:latest")], _unpinned("registry.acme.example/sales/orders:latest")),
+    Case("k8s-image-pinned", "registry-port-only", [workload(image="registry.acme.example:5000/x")], _unpinned("registry.acme.example:5000/x")),
+    Case("k8s-image-pinned", "empty-tag", [workload(image="registry.acme.example/x:")], _unpinned("registry.acme.example/x:")),
 ]

@@ -168,3 +168,20 @@ def test_loading_writes_nothing(mesh, presets):
     before = {p: p.stat().st_mtime_ns for p in mesh.rglob("*")}
     load_domain(mesh / "sales", presets)
     assert {p: p.stat().st_mtime_ns for p in mesh.rglob("*")} == before
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), [
+    ('schedule: "0 * * * *"', 'schedule: "99 * * * *"', "spec.dataProducts[0].pipeline.schedule",
+     "'99 * * * *' is not a cron schedule (minute hour day-of-month month day-of-week, or @daily and the like)"),
+    ('schedule: "0 * * * *"', 'schedule: "* * * * * *"', "spec.dataProducts[0].pipeline.schedule", "'* * * * * *' does not match the expected format"),
+    ("cpu: 500m", "cpu: 0m", "spec.dataProducts[0].pipeline.cpu", "'0m' is zero; ask for the CPU or memory the container needs"),
+    ("memory: 1Gi}", 'memory: "0"}', "spec.dataProducts[0].pipeline.memory", "'0' is zero; ask for the CPU or memory the container needs"),
+    ("memory: 1Gi}", "memory: 0}", "spec.dataProducts[0].pipeline.memory", "0: Input should be a valid string"),
+    ("inputs: [marketing.campaigns]", "inputs: [marketing.campaigns, marketing.campaigns]", "spec.dataProducts[0].inputs[1]",
+     "duplicate input 'marketing.campaigns'"),
+])
+def test_pipelines_and_inputs_the_platform_cannot_use(mesh, edit, old, new, field, message):
+    file = edit("sales/domain.yaml", old, new)
+    with pytest.raises(BlueprintError) as caught:
+        load_domain(file.parent, load_presets())
+    assert [(f.field, f.message) for f in caught.value.findings] == [(field, message)]

@@ -89,6 +89,24 @@ def approved_registries(resource: ResourceView, config: Mapping[str, Any]) -> It
             yield f"container {c.get('name', '?')!r} uses image {image!r} from outside the approved registries {registries}"
 
 
+def _pinned(image: str) -> bool:
+    """A digest (`@sha256:...`) or a tag other than `latest` on the last path segment (a registry port is not a tag)."""
+    if "@sha256:" in image:
+        return True
+    tail = image.rsplit("/", 1)[-1]
+    return ":" in tail and tail.rsplit(":", 1)[1] not in ("", "latest")
+
+
+def image_pinned(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
+    found = _containers(resource)
+    if found is None:
+        return
+    for c in found[1]:
+        image = str(c.get("image", ""))
+        if not _pinned(image):
+            yield f"container {c.get('name', '?')!r} uses image {image!r} without a version tag or digest; pin it (e.g. :1.4.2 or @sha256:...)"
+
+
 RULES = (
     Rule("k8s-namespace-quota", "Every Namespace has a ResourceQuota and a LimitRange in the same stack.",
          "mandatory", "stack", namespace_quota, "medium", ("kubernetes", "cost")),
@@ -99,4 +117,6 @@ RULES = (
     Rule("k8s-approved-registries", "Container images come from the approved registries.",
          "advisory", "resource", approved_registries, "medium", ("kubernetes", "supply-chain"),
          {"registries": {"type": "array", "items": {"type": "string"}, "default": []}}),
+    Rule("k8s-image-pinned", "Container images are pinned to a version tag or digest, never latest.",
+         "advisory", "resource", image_pinned, "medium", ("kubernetes", "supply-chain")),
 )
