@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -44,6 +45,10 @@ def main(
 class ValidateFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _checked_output(output: Path | None) -> Path | None:
@@ -169,6 +174,7 @@ def preview(
     platform_config = _governance(load_platform_config)
 
     err = Console(stderr=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # a CI job cancelled: stop the workers as Ctrl-C would
     try:
         if err.is_terminal:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -180,6 +186,9 @@ def preview(
             report = review(path, platform_config, stack, jobs)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: the review was stopped and its workers ended", highlight=False)
+        raise typer.Exit(130) from None
     base = Path.cwd()
     if format is PreviewFormat.table:
         if output is None:

@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 # what LocalStack is started with, what the local stack config points at it, and (kept equal by a test)
 # the SERVICES of localstack/docker-compose.yml
+ENTRY_MODULE = "localstack.runtime.main"
 LOCALSTACK_SERVICES = ("s3", "iam", "sts", "kms", "kinesis", "ssm", "secretsmanager")
 SERVICES = ",".join(LOCALSTACK_SERVICES)
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
@@ -87,11 +88,17 @@ class LocalStack:
             return None
 
     def running_pid(self) -> int | None:
+        """The PID in the pid file, only if that process is provably this LocalStack (a stale or forged file names another)."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        return pid if _alive(pid) else None
+        return pid if pid > 1 and _alive(pid) and self.owns(pid) else None
+
+    def owns(self, pid: int) -> bool:
+        """Whether `pid` runs LocalStack's entry point with this LocalStack's own virtualenv Python."""
+        command = _command_line(pid)
+        return len(command) >= 3 and command[0].startswith(str(self.venv)) and command[1:3] == ["-m", ENTRY_MODULE]
 
     def ensure_venv(self, say=print) -> Path:
         python = self.venv / "bin" / "python"
@@ -125,7 +132,7 @@ class LocalStack:
                "DISABLE_EVENTS": "1", "SKIP_SSL_CERT_DOWNLOAD": "1",
                "KINESIS_PERSISTENCE": "0"}  # every start is a clean emulator
         with self.log_file.open("w") as log:
-            process = subprocess.Popen([str(python), "-m", "localstack.runtime.main"], stdout=log, stderr=subprocess.STDOUT,
+            process = subprocess.Popen([str(python), "-m", ENTRY_MODULE], stdout=log, stderr=subprocess.STDOUT,
                                        env=env, cwd=self.state, start_new_session=True)
         self.pid_file.write_text(str(process.pid))
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -156,6 +163,14 @@ class LocalStack:
         self.pid_file.unlink(missing_ok=True)
         say(f"LocalStack (pid {pid}) stopped")
         return True
+
+
+def _command_line(pid: int) -> list[str]:
+    try:
+        return [a for a in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0") if a]
+    except OSError:  # no procfs (macOS): ask ps
+        result = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True)
+        return result.stdout.split()
 
 
 def _alive(pid: int) -> bool:

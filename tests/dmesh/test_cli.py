@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -177,3 +178,20 @@ def test_json_reports_are_deterministic(mesh):
         report.pop("timings"), report.pop("seconds")
     assert first == second
     assert first["resources"] == sorted(first["resources"], key=lambda r: (r["domain"], r["urn"]))
+
+
+def test_local_stop_kills_only_a_process_it_can_prove_is_its_localstack(tmp_path):
+    """A stale or forged pid file must not make `dmesh local stop` kill another process."""
+    from dmesh.local import LocalStack
+
+    bystander = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        stack = LocalStack(state=tmp_path, venv=tmp_path / "venv")
+        stack.pid_file.write_text(str(bystander.pid))
+        assert stack.running_pid() is None and stack.stop(lambda _: None) is False
+        time.sleep(0.2)
+        assert bystander.poll() is None  # still running
+        assert not stack.pid_file.exists()  # the stale file is cleared
+    finally:
+        bystander.kill()
+        bystander.wait()

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -51,21 +52,48 @@ def _mesh_target(path: Path) -> Target | None:
     return None
 
 
-def _run_worker(folder: Path, stack: str) -> tuple[list[Registration], str | None, float]:
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
-        output = Path(tmp) / "result.json"
-        try:
-            proc = subprocess.run([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
-                                  capture_output=True, text=True, timeout=WORKER_TIMEOUT_S, cwd=folder)
-        except subprocess.TimeoutExpired:
-            return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start
-        if not output.is_file():
-            tail = "\n".join((proc.stderr or "").strip().splitlines()[-15:])
-            return [], f"the program crashed (exit {proc.returncode}):\n{tail}", time.perf_counter() - start
-        result = json.loads(output.read_text(encoding="utf-8"))
-    registrations = [Registration.from_dict(r) for r in result["registrations"]]
-    return registrations, result["error"], time.perf_counter() - start
+class Workers:
+    """The worker processes of one review: whatever ends the review (an error, Ctrl-C, SIGTERM) ends them too."""
+
+    def __init__(self) -> None:
+        self._live: set[subprocess.Popen[str]] = set()
+        self._lock = threading.Lock()
+        self.stopping = False
+
+    def run(self, folder: Path, stack: str) -> tuple[list[Registration], str | None, float]:
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
+            output = Path(tmp) / "result.json"
+            with self._lock:
+                if self.stopping:
+                    return [], "the review was stopped", 0.0
+                proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder)
+                self._live.add(proc)
+            try:
+                _, stderr = proc.communicate(timeout=WORKER_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start
+            finally:
+                with self._lock:
+                    self._live.discard(proc)
+            if not output.is_file():
+                tail = "\n".join((stderr or "").strip().splitlines()[-15:])
+                return [], f"the program crashed (exit {proc.returncode}):\n{tail}", time.perf_counter() - start
+            result = json.loads(output.read_text(encoding="utf-8"))
+        registrations = [Registration.from_dict(r) for r in result["registrations"]]
+        return registrations, result["error"], time.perf_counter() - start
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopping = True
+            live = list(self._live)
+        for proc in live:
+            proc.kill()
+        for proc in live:
+            proc.wait()
 
 
 def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> list[Diagnostic]:
@@ -114,14 +142,21 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         report_step(message, steps)
 
     runs: list[ProjectRun] = []
-    with ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1)) as pool:
-        futures = {pool.submit(_run_worker, project.folder, stack): project for project in runnable}
+    workers = Workers()
+    pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
+    try:
+        futures = {pool.submit(workers.run, project.folder, stack): project for project in runnable}
         for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
             project = futures[future]
             registrations, error, seconds = future.result()
             spec = specs.get(project.folder)
             runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds))
             say(f"ran {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
+    except BaseException:
+        workers.stop()  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI) or an error: no worker outlives the review
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []

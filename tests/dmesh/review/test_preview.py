@@ -176,3 +176,35 @@ def test_platform_stack_previews_clean():
     types = {r["type"] for r in report["resources"]}
     assert {"dmesh:platform:PlatformStack", "aws:s3/bucket:Bucket", "aws:kms/key:Key"} <= types
     assert {r["domain"] for r in report["resources"]} == {"dmesh-platform"}
+
+
+def _workers_of(mesh: Path) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if "dmesh.review.worker" in command and str(mesh) in command:
+                pids.append(int(proc.name))
+    return pids
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_stopping_a_review_leaves_no_worker_running(mesh, signal_name):
+    import signal as signals
+    import time
+
+    (mesh / "sales" / "__main__.py").write_text("import time\ntime.sleep(60)\n")  # a slow program: the review is surely running
+    review = subprocess.Popen([sys.executable, "-m", "dmesh", "preview", str(mesh), "--jobs", "2"], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not _workers_of(mesh) and time.time() < deadline:
+        time.sleep(0.1)
+    assert _workers_of(mesh), "no worker started"
+    review.send_signal(getattr(signals, signal_name))
+    _, stderr = review.communicate(timeout=60)
+    assert review.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
+    time.sleep(0.5)
+    assert _workers_of(mesh) == []
