@@ -58,7 +58,11 @@ def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str
         for i, product in enumerate(domain.products):
             for j, ref in enumerate(product.inputs):
                 where = f"spec.dataProducts[{i}].inputs[{j}]"
-                if ref.domain in broken:
+                if ref.domain in broken:  # the sibling's own errors are reported where they are; here, what it means for this domain
+                    sibling = domain.folder.parent / ref.domain / DOMAIN_FILE
+                    findings.append(Finding(domain.file, domain.line_of(where), where,
+                                            f"reads {ref} from domain {ref.domain!r}, whose blueprint is invalid ({sibling})",
+                                            f"this domain cannot be built until {ref.domain} is fixed: `dmesh validate {sibling.parent}`"))
                     continue
                 producer = domains.get(ref.domain)
                 if producer is None:

@@ -175,7 +175,8 @@ def deploy_domain(main_file: str) -> DomainStack:
         spec = load_domain(folder, presets)
         inputs = resolve_inputs(spec, presets)
     except BlueprintError as exc:
-        raise pulumi.RunError(f"the blueprint is invalid; run `dmesh validate {folder}`:\n{exc}") from None
+        raise pulumi.RunError(f"the blueprint of {folder.name} or of a domain it reads is invalid; "
+                              f"run `dmesh validate {folder}`:\n{exc}") from None
     stack = DomainStack(DomainStackArgs(spec, inputs, load_settings()))
     for key, value in stack.outputs.items():
         pulumi.export(key, value)

@@ -117,8 +117,14 @@ def test_every_cycle_is_reported(mesh, edit):
 def test_broken_domain_does_not_cascade(mesh, edit):
     edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
     mesh_result = load_mesh(mesh, RULES)
-    # ml-features and marketing read sales products; only the real error is reported
-    assert [f.field for f in mesh_result.findings] == ["metadata.owner"]
+    # ml-features and marketing read sales products: besides the real error, each reading input says it depends on it
+    sibling = mesh / "sales" / "domain.yaml"
+    assert sorted((f.file.parent.name, f.field, f.message) for f in mesh_result.findings) == [
+        ("marketing", "spec.dataProducts[1].inputs[1]", f"reads sales.store-locations from domain 'sales', whose blueprint is invalid ({sibling})"),
+        ("ml-features", "spec.dataProducts[0].inputs[0]", f"reads sales.orders from domain 'sales', whose blueprint is invalid ({sibling})"),
+        ("ml-features", "spec.dataProducts[0].inputs[1]", f"reads sales.customers from domain 'sales', whose blueprint is invalid ({sibling})"),
+        ("sales", "metadata.owner", "'nobody' does not match the expected format"),
+    ]
     assert mesh_result.broken == frozenset({"sales"}) and sorted(mesh_result.domains) == ["marketing", "ml-features"]
 
 
@@ -127,7 +133,8 @@ def test_two_broken_domains_both_reported(mesh, edit):
     edit("marketing/domain.yaml", "costCenter: ", "costCenters: ")
     result = load_mesh(mesh, RULES)
     assert result.broken == frozenset({"sales", "marketing"})
-    assert {f.file.parent.name for f in result.findings} == {"sales", "marketing"}
+    assert {f.file.parent.name for f in result.findings} == {"sales", "marketing", "ml-features"}  # ml-features reads both
+    assert {f.file.parent.name for f in result.findings if "whose blueprint is invalid" not in f.message} == {"sales", "marketing"}
 
 
 def test_only_folders_with_a_blueprint_are_domains(mesh):

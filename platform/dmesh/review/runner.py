@@ -25,6 +25,8 @@ from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
 from .analyzer import Diagnostic, PolicyPackClient
 from components.testing import Registration
+from components.tagging import PRODUCT_INPUT
+
 from .locate import locate
 from .project import Project, ProjectError, load_project, project_folders
 from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation
@@ -165,6 +167,7 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
             if run.error:
                 errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
                 continue
+            errors += _undeployed_products(run)
             by_urn = {r.urn: r for r in run.registrations}
             for d in _judge(pack, run, platform_config):
                 file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
@@ -183,6 +186,17 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         timings=[DomainTiming(domain=r.domain, resources=len(r.registrations), seconds=round(r.seconds, 3)) for r in runs],
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _undeployed_products(run: ProjectRun) -> list[ReviewError]:
+    """A domain program that builds fewer products than its blueprint declares would pass review while the blueprint lies."""
+    if run.spec is None:
+        return []
+    built = {str(r.inputs.get(PRODUCT_INPUT)) for r in run.registrations if not r.custom and r.inputs.get(PRODUCT_INPUT)}
+    return [ReviewError(domain=run.domain, file=str(run.spec.file), line=run.spec.line_of(f"spec.dataProducts[{i}]"),
+                        message=f"the program builds nothing for product {p.name!r}, which domain.yaml declares; "
+                                f"its __main__.py must call deploy_domain(__file__)")
+            for i, p in enumerate(run.spec.products) if p.name not in built]
 
 
 def _finding_error(finding: Finding) -> ReviewError:

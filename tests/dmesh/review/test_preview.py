@@ -208,3 +208,28 @@ def test_stopping_a_review_leaves_no_worker_running(mesh, signal_name):
     assert review.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
     time.sleep(0.5)
     assert _workers_of(mesh) == []
+
+
+def test_a_program_that_builds_less_than_its_blueprint_is_reported(mesh):
+    (mesh / "marketing" / "__main__.py").write_text("import pulumi\n")  # declares two products, builds none
+    code, report = preview_json(str(mesh))
+    assert code == 2
+    file = mesh / "marketing" / "domain.yaml"
+    assert sorted((e["domain"], e["file"], e["line"], e["message"]) for e in report["errors"]) == sorted([
+        ("marketing", str(file), line_of(file, f"- name: {p}"),
+         f"the program builds nothing for product {p!r}, which domain.yaml declares; its __main__.py must call deploy_domain(__file__)")
+        for p in ("web-events", "campaigns")])
+
+
+def test_validate_and_preview_agree_about_a_domain_whose_sibling_is_invalid(mesh, edit):
+    edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
+    validated = subprocess.run([sys.executable, "-m", "dmesh", "validate", str(mesh / "ml-features"), "--format", "json"],
+                               capture_output=True, text=True, cwd=REPO)
+    by_validate = sorted((e["file"], e["line"], e["message"]) for e in json.loads(validated.stdout)["errors"])
+    code, report = preview_json(str(mesh / "ml-features"))
+    by_preview = sorted((e["file"], e["line"], e["message"].split(": ", 1)[1]) for e in report["errors"])
+    assert validated.returncode == 1 and code == 2
+    assert len(by_validate) == len(by_preview) == 2
+    for (file, line, message), (p_file, p_line, p_message) in zip(by_validate, by_preview):
+        assert (file, line) == (p_file, p_line) and p_message.startswith(message)  # the review adds the finding's hint
+    assert all(str(mesh / "sales" / "domain.yaml") in message for _, _, message in by_validate)
