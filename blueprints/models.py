@@ -28,6 +28,8 @@ PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
 PRODUCT_REF = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
 CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
+GLUE_DESCRIPTION_MAX = 2048  # Glue databases and tables refuse longer descriptions
+
 # what each pattern means, for the messages of values that do not match it
 PATTERN_HINTS = {
     DOMAIN_NAME: "lowercase letters and digits in words joined by single '-', starting with a letter (e.g. sales or web-shop)",
@@ -70,7 +72,7 @@ class Metadata(Document):
     owner: Annotated[str, Field(pattern=EMAIL, description="E-mail of the owning team.")]
     cost_center: Annotated[str, Field(min_length=1, max_length=64, pattern=TAG_VALUE,
                                       description="Cost center charged for the domain (an AWS tag value).")]
-    description: str = ""
+    description: Annotated[str, Field(max_length=GLUE_DESCRIPTION_MAX, description="Free text; becomes the Glue description.")] = ""
 
 
 class Quota(Document):
@@ -114,7 +116,7 @@ class Sla(Document):
 
 class DataProduct(Document):
     name: Annotated[str, Field(pattern=PRODUCT_NAME, min_length=3, max_length=32)]
-    description: str = ""
+    description: Annotated[str, Field(max_length=GLUE_DESCRIPTION_MAX, description="Free text; becomes the Glue description.")] = ""
     contract: Annotated[str, Field(min_length=1, description="ODCS v3 contract, relative to domain.yaml.")]
     classification: Classification
     output_ports: list[OutputPort] | None = None

@@ -185,3 +185,11 @@ def test_pipelines_and_inputs_the_platform_cannot_use(mesh, edit, old, new, fiel
     with pytest.raises(BlueprintError) as caught:
         load_domain(file.parent, load_presets())
     assert [(f.field, f.message) for f in caught.value.findings] == [(field, message)]
+
+
+def test_descriptions_longer_than_glue_accepts_are_refused(mesh, edit):
+    file = edit("sales/domain.yaml", "description: One row per order line", "description: " + "x" * 2049)
+    with pytest.raises(BlueprintError) as caught:
+        load_domain(file.parent, load_presets())
+    [finding] = caught.value.findings
+    assert finding.field == "spec.dataProducts[0].description" and "at most 2048 characters" in finding.message
