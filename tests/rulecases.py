@@ -670,3 +670,39 @@ CASES += [
     Case("k8s-image-pinned", "registry-port-only", [workload(image="registry.acme.example:5000/x")], _unpinned("registry.acme.example:5000/x")),
     Case("k8s-image-pinned", "empty-tag", [workload(image="registry.acme.example/x:")], _unpinned("registry.acme.example/x:")),
 ]
+
+
+CASES += [
+    # cases that pin the remaining branches mutation testing found unguarded
+    Case("iam-no-wildcard-actions", "pattern-with-exactly-three-hidden", [policy(allow(["kms:*Grant*"], KEY_ARN))],
+         [("p", "policy: a statement allows 'kms:*Grant*', which expands to permission-management actions "
+                "['kms:CreateGrant', 'kms:RetireGrant', 'kms:RevokeGrant']; list the actions the role needs")]),
+    Case("iam-no-wildcard-actions", "every-statement-judged", [policy({"Effect": "Deny", "Action": "*", "Resource": "*"}, allow(["s3:GetObject"]),
+                                                                      allow(["iam:*Policy*"], KEY_ARN), allow(["sqs:*"]))],
+         [("p", "policy: a statement allows 'iam:*Policy*', which expands to permission-management actions "
+                "['iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy'] ...; list the actions the role needs"),
+          ("p", "policy: a statement allows wildcard actions ['sqs:*']; list the actions the role needs")]),
+    Case("iam-no-wildcard-resource-writes", "every-statement-judged", [policy({"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"},
+                                                                              allow(["s3:GetObject"], "*"), allow(["s3:PutObject"], "*"))],
+         [("p", "policy: a statement allows write or permission actions ['s3:PutObject'] on Resource '*'; scope them to ARNs")]),
+    Case("iam-permission-boundary-approved", "every-role-judged", [boundary_policy(), role(boundary=None, logical="first"), role(boundary=ADMIN)],
+         [("producer", _unbounded("producer", ADMIN))]),
+    Case("iam-permission-boundary-approved", "mesh-boundary-with-a-path", [
+        res("aws:iam/policy:Policy", "boundary", name="dm-sales-boundary", path="/mesh/", arn=f"arn:aws:iam::{ACCOUNT}:policy/mesh/dm-sales-boundary",
+            policy=doc(allow(["s3:GetObject"])), tags=TAGS),
+        role(boundary=f"arn:aws:iam::{ACCOUNT}:policy/mesh/dm-sales-boundary")], []),
+    Case("iam-permission-boundary-approved", "boundary-by-id", [
+        res("aws:iam/policy:Policy", "boundary", name="dm-sales-boundary", id="ANPAEXAMPLE", policy=doc(allow(["s3:GetObject"])), tags=TAGS),
+        role(boundary="ANPAEXAMPLE")], []),
+    Case("no-public-principals", "service-star", [_public({"Service": "*"})],
+         [("bp", "policy: a statement allows principal '*' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "wildcard-account", [_public({"AWS": "arn:aws:iam::*:root"})],
+         [("bp", "policy: a statement allows principal 'arn:aws:iam::*:root' (anyone); name the consumer roles instead")]),
+    Case("no-public-principals", "every-statement-judged", [bucket_policy(TLS_DENY, GRANT, {**GRANT, "Principal": "*"}, {**GRANT, "Principal": {"AWS": OUTSIDE}})],
+         [("bp", "policy: a statement allows principal '*' (anyone); name the consumer roles instead"),
+          ("bp", f"policy: a statement allows account 999999999999, outside the mesh accounts ['{ACCOUNT}']")], {"allowedAccountIds": [ACCOUNT]}),
+    Case("no-public-principals", "every-acl-grant-judged", [res("aws:s3/bucketAclV2:BucketAclV2", "acl", bucket=B, accessControlPolicy={"grants": [
+        {"grantee": {"type": "CanonicalUser", "id": "abc"}, "permission": "FULL_CONTROL"},
+        {"grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}, "permission": "READ"}]})],
+         [("acl", "grants: an ACL grant to AuthenticatedUsers opens the data beyond the mesh; leave ACLs off")]),
+]
