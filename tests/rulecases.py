@@ -706,3 +706,10 @@ CASES += [
         {"grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}, "permission": "READ"}]})],
          [("acl", "grants: an ACL grant to AuthenticatedUsers opens the data beyond the mesh; leave ACLs off")]),
 ]
+
+
+CASES += [
+    Case("iam-no-wildcard-actions", "single-character-wildcard", [policy(allow(["iam:PutRolePolic?"], f"arn:aws:iam::{ACCOUNT}:role/r"))],
+         [("p", "policy: a statement allows 'iam:PutRolePolic?', which expands to permission-management actions "
+                "['iam:PutRolePolicy']; list the actions the role needs")]),
+]

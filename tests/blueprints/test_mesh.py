@@ -128,6 +128,16 @@ def test_broken_domain_does_not_cascade(mesh, edit):
     assert mesh_result.broken == frozenset({"sales"}) and sorted(mesh_result.domains) == ["marketing", "ml-features"]
 
 
+def test_every_input_of_a_product_is_judged_after_a_broken_producer(mesh, edit):
+    edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
+    ml = edit("ml-features/domain.yaml", "inputs: [sales.orders, sales.customers, marketing.campaigns]",
+              "inputs: [sales.orders, marketing.budgets, finance.ledger]")
+    found = sorted((f.field, f.message.split(",")[0]) for f in load_mesh(mesh, RULES).findings if f.file == ml)
+    assert found == [("spec.dataProducts[0].inputs[0]", "reads sales.orders from domain 'sales'"),
+                     ("spec.dataProducts[0].inputs[1]", "domain 'marketing' has no product 'budgets'"),
+                     ("spec.dataProducts[0].inputs[2]", "unknown domain 'finance'")]
+
+
 def test_two_broken_domains_both_reported(mesh, edit):
     edit("sales/domain.yaml", "owner: sales-data@acme.example", "owner: nobody")
     edit("marketing/domain.yaml", "costCenter: ", "costCenters: ")
@@ -148,6 +158,9 @@ def test_folders_that_are_not_deployable_domains_are_reported(mesh):
     (mesh / "drafts").mkdir()
     (mesh / "sales" / "Pulumi.yaml").unlink()
     (mesh / ".cache").mkdir()  # hidden folders are tools' business, not the mesh's
-    found = {(f.file, f.message) for f in load_mesh(mesh, RULES).findings}
-    assert found == {(mesh / "drafts" / "domain.yaml", "folder 'drafts' of the mesh root holds no domain.yaml"),
-                     (mesh / "sales" / "Pulumi.yaml", "domain 'sales' has no Pulumi.yaml, so no stack would deploy it")}
+    (mesh / "__pycache__").mkdir()
+    assert set(load_mesh(mesh, RULES).findings) == {
+        Finding(mesh / "drafts" / "domain.yaml", 0, "", "folder 'drafts' of the mesh root holds no domain.yaml",
+                "add the domain's blueprint (`dmesh init`) or move the folder out of the mesh root"),
+        Finding(mesh / "sales" / "Pulumi.yaml", 0, "", "domain 'sales' has no Pulumi.yaml, so no stack would deploy it",
+                "add the Pulumi project file (`dmesh init` writes one)")}

@@ -68,3 +68,12 @@ def test_domain_tunes_advisory_rules_only_for_itself():
 def test_refused_overrides(override, message):
     with pytest.raises(GovernanceConfigError, match="^" + message.replace("(", r"\(").replace(")", r"\)") + "$"):
         effective_config(load_platform_config(), (override,))
+
+
+def test_the_environment_points_at_another_config(tmp_path, monkeypatch):
+    from dmesh.governance.config import CONFIG_ENV, platform_config_file, policy_pack_dir
+
+    assert platform_config_file() == policy_pack_dir() / "config.json"
+    file = write(tmp_path, {"s3-tls-only": "mandatory"})
+    monkeypatch.setenv(CONFIG_ENV, str(file))
+    assert platform_config_file() == file and mesh_levels()["s3-tls-only"] == "mandatory"
