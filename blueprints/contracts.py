@@ -35,6 +35,25 @@ GLUE_PRIMITIVE = re.compile(
     r"^(string|boolean|tinyint|smallint|int|bigint|float|double|date|timestamp|binary|"
     r"decimal\(\d{1,2},\s*\d{1,2}\)|varchar\(\d+\)|char\(\d+\))$"
 )
+# Hive/Glue bounds of the parameterised types: decimal(precision 1-38, scale <= precision), varchar(1-65535), char(1-255)
+PARAMETERISED = re.compile(r"^(decimal)\((\d+),\s*(\d+)\)$|^(varchar|char)\((\d+)\)$")
+# a column or struct field name Glue, Athena and the `struct<name:type>` syntax all take unquoted
+COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
+
+
+def _type_bounds_problem(physical: str) -> str | None:
+    match = PARAMETERISED.match(physical)
+    if not match:
+        return None
+    if match.group(1):
+        precision, scale = int(match.group(2)), int(match.group(3))
+        if not 1 <= precision <= 38 or scale > precision:
+            return f"{physical} is outside Glue's bounds: precision 1-38 and a scale no larger than the precision"
+    else:
+        length, limit = int(match.group(5)), 65535 if match.group(4) == "varchar" else 255
+        if not 1 <= length <= limit:
+            return f"{physical} is outside Glue's bounds: a length of 1-{limit}"
+    return None
 
 
 @cache
@@ -46,6 +65,10 @@ def _validator() -> Draft201909Validator:
 def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> str:
     physical = (prop.physicalType or "").strip().lower()
     if physical and GLUE_PRIMITIVE.match(physical):
+        problem = _type_bounds_problem(physical.replace(" ", ""))
+        if problem:
+            findings.append(Finding(doc.file, doc.index.line_of((*where, "physicalType")), format_path((*where, "physicalType")), problem,
+                                    "use a type Glue can store, e.g. decimal(38,2)"))
         return physical.replace(" ", "")
     logical = (prop.logicalType or "").strip().lower()
     if logical in LOGICAL_TO_GLUE:
@@ -53,21 +76,57 @@ def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list
     if logical == "array" and prop.items is not None:
         return f"array<{_glue_type(prop.items, (*where, 'items'), findings, doc)}>"
     if logical == "object" and prop.properties:
+        _check_names(prop.properties, (*where, "properties"), findings, doc)
         fields = [
             f"{child.name}:{_glue_type(child, (*where, 'properties', i), findings, doc)}"
             for i, child in enumerate(prop.properties)
         ]
         return f"struct<{','.join(fields)}>"
+    if physical:
+        message = f"physicalType {prop.physicalType!r} is not a Glue type, and logicalType {prop.logicalType!r} does not give one"
+    else:
+        message = f"cannot derive a column type from logicalType {prop.logicalType!r}"
     findings.append(
-        Finding(
-            doc.file,
-            doc.index.line_of(where),
-            format_path(where),
-            f"cannot derive a column type from logicalType={prop.logicalType!r} physicalType={prop.physicalType!r}",
-            f"use a logicalType among {sorted(LOGICAL_TO_GLUE) + ['array', 'object']} or a Glue physicalType",
-        )
+        Finding(doc.file, doc.index.line_of(where), format_path(where), message,
+                f"use a logicalType among {sorted(LOGICAL_TO_GLUE) + ['array', 'object']} or a Glue physicalType")
     )
     return "string"
+
+
+def _check_names(props: list[SchemaProperty], where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> None:
+    """Column and struct field names Glue can hold, each once (Glue folds case, so `Id` and `id` collide)."""
+    seen: dict[str, int] = {}
+    for i, prop in enumerate(props):
+        name = prop.physicalName or prop.name
+        if not name:
+            continue
+        at = (*where, i, "physicalName" if prop.physicalName else "name")
+        if not COLUMN_NAME.match(name):
+            findings.append(Finding(doc.file, doc.index.line_of(at), format_path(at), f"column name {name!r} is not one Glue can hold",
+                                    "letters, digits and '_', starting with a letter or '_', at most 255 characters"))
+        if name.lower() in seen:
+            findings.append(Finding(doc.file, doc.index.line_of(at), format_path(at), f"duplicate column name {name!r}",
+                                    f"already used by {format_path((*where, seen[name.lower()]))} (Glue ignores case)"))
+        seen.setdefault(name.lower(), i)
+
+
+def _highest_classification(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> str | None:
+    """The most sensitive classification in a property and everything nested in it (a struct's or an array's fields)."""
+    found = []
+    if prop.classification is not None:
+        if prop.classification in CLASSIFICATIONS:
+            found.append(prop.classification)
+        else:
+            findings.append(Finding(doc.file, doc.index.line_of((*where, "classification")), format_path((*where, "classification")),
+                                    f"unknown classification {prop.classification!r}", f"use one of {', '.join(CLASSIFICATIONS)}"))
+    nested = [((*where, "properties", i), child) for i, child in enumerate(prop.properties or [])]
+    if prop.items is not None:
+        nested.append(((*where, "items"), prop.items))
+    for child_where, child in nested:
+        level = _highest_classification(child, child_where, findings, doc)
+        if level is not None:
+            found.append(level)
+    return max(found, key=CLASSIFICATIONS.index) if found else None
 
 
 def _pick_schema(model: OpenDataContractStandard, product: str, doc: SourceDocument, findings: list[Finding]) -> tuple[int, SchemaObject] | None:
@@ -113,15 +172,15 @@ def load_contract(file: Path, product: str) -> ContractSpec:
         index, obj = picked
         if not obj.properties:
             findings.append(Finding(file, doc.index.line_of(("schema", index)), format_path(("schema", index)), "the schema object has no properties", "list the product's columns under `properties:`"))
+        _check_names(obj.properties or [], ("schema", index, "properties"), findings, doc)
         for i, prop in enumerate(obj.properties or []):
             where: tuple[PathPart, ...] = ("schema", index, "properties", i)
-            if prop.classification is not None and prop.classification not in CLASSIFICATIONS:
-                findings.append(Finding(file, doc.index.line_of((*where, "classification")), format_path((*where, "classification")),
-                                        f"unknown classification {prop.classification!r}", f"use one of {', '.join(CLASSIFICATIONS)}"))
+            classification = _highest_classification(prop, where, findings, doc)
             if not prop.name:
                 findings.append(Finding(file, doc.index.line_of(where), format_path(where), "a property needs a name", "add `name:`"))
                 continue
-            columns.append(Column(prop.physicalName or prop.name, _glue_type(prop, where, findings, doc), prop.description or "", prop.classification, bool(prop.required), doc.index.line_of((*where, "classification"))))
+            columns.append(Column(prop.physicalName or prop.name, _glue_type(prop, where, findings, doc), prop.description or "", classification,
+                                  bool(prop.required), doc.index.line_of((*where, "classification"))))
     if findings:
         raise BlueprintError(findings)
     return ContractSpec(file, model.id or "", model.name or product, model.version or "", model.status or "", tuple(columns))

@@ -81,3 +81,58 @@ def test_contract_without_schema(tmp_path):
     with pytest.raises(BlueprintError) as info:
         load_contract(write(tmp_path, head), "orders")
     assert info.value.findings[0].message == "the contract defines no schema object"
+
+
+CUSTOMERS = (EXAMPLE_MESH / "sales" / "contracts" / "customers.odcs.yaml").read_text()
+
+
+def findings_of(tmp_path, text, product="orders"):
+    with pytest.raises(BlueprintError) as info:
+        load_contract(write(tmp_path, text), product)
+    return [(f.field, f.message) for f in info.value.findings]
+
+
+def test_nested_classification_is_the_columns(tmp_path):
+    """A struct inside an array carries its own classification up: the column is as sensitive as what it holds."""
+    text = CUSTOMERS.replace("        classification: restricted\n        items:", "        items:").replace(
+        "            - name: street\n              logicalType: string", "            - name: street\n              logicalType: string\n              classification: restricted")
+    contract = load_contract(write(tmp_path, text), "customers")
+    assert next(c for c in contract.columns if c.name == "addresses").classification == "restricted"
+
+
+def test_unknown_nested_classification(tmp_path):
+    text = CUSTOMERS.replace("            - name: city\n              logicalType: string", "            - name: city\n              logicalType: string\n              classification: secretish")
+    assert ("schema[0].properties[6].items.properties[1].classification", "unknown classification 'secretish'") in findings_of(tmp_path, text, "customers")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("- name: line_no", "- name: order_id", "duplicate column name 'order_id'"),
+    ("- name: line_no", "- name: ORDER_ID", "duplicate column name 'ORDER_ID'"),
+    ("- name: line_no", "- name: line-no", "column name 'line-no' is not one Glue can hold"),
+    ("- name: line_no", "- name: 'line no'", "column name 'line no' is not one Glue can hold"),
+])
+def test_column_names_glue_cannot_hold(tmp_path, old, new, message):
+    assert any(m == message for _, m in findings_of(tmp_path, GOOD.replace(old, new, 1)))
+
+
+def test_struct_field_names_that_would_break_the_type(tmp_path):
+    text = CUSTOMERS.replace("            - name: street", "            - name: 'street:name<x>'")
+    assert ("schema[0].properties[6].items.properties[0].name", "column name 'street:name<x>' is not one Glue can hold") in findings_of(tmp_path, text, "customers")
+
+
+@pytest.mark.parametrize(("physical", "message"), [
+    ("decimal(39,2)", "decimal(39,2) is outside Glue's bounds: precision 1-38 and a scale no larger than the precision"),
+    ("decimal(10,12)", "decimal(10,12) is outside Glue's bounds: precision 1-38 and a scale no larger than the precision"),
+    ("varchar(0)", "varchar(0) is outside Glue's bounds: a length of 1-65535"),
+    ("char(300)", "char(300) is outside Glue's bounds: a length of 1-255"),
+])
+def test_impossible_glue_types(tmp_path, physical, message):
+    text = GOOD.replace("physicalType: decimal(12,2)", f"physicalType: {physical}", 1)
+    assert text != GOOD
+    assert [m for _, m in findings_of(tmp_path, text)] == [message]
+
+
+def test_a_physical_type_that_is_not_glue_names_the_real_problem(tmp_path):
+    text = GOOD.replace("physicalType: decimal(12,2)", "physicalType: money", 1).replace("logicalType: number", "logicalType: vector", 1)
+    messages = [m for _, m in findings_of(tmp_path, text)]
+    assert "physicalType 'money' is not a Glue type, and logicalType 'vector' does not give one" in messages, messages
