@@ -292,11 +292,12 @@ def up(
     domain: Annotated[Path, typer.Argument(help="Domain folder (a Pulumi project under domain_stacks/).")],
     stack: Annotated[str, typer.Option("--stack", "-s", help="Stack to deploy.")] = "dev",
     local: Annotated[bool, typer.Option("--local", help="Deploy to LocalStack (stack 'local', endpoints from `dmesh local`).")] = False,
-    preview_only: Annotated[bool, typer.Option("--preview", help="Run `pulumi preview` instead of `pulumi up`.")] = False,
+    # not `--preview`: `dmesh preview` is the offline review under mocks; this is the real engine's dry run
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Run `pulumi preview` (the engine's dry run) instead of `pulumi up`.")] = False,
 ) -> None:
     """Deploy a domain with the Pulumi CLI (Automation API), the policy pack and the domain's effective policy config.
 
-    Example: `dmesh up domain_stacks/sales --stack dev --preview`.
+    Example: `dmesh up domain_stacks/sales --stack dev --dry-run`.
     """
     from .deploy import DeployError
     from .deploy import up as deploy_up
@@ -304,7 +305,7 @@ def up(
     if not (domain / "Pulumi.yaml").is_file():
         raise _usage_error(f"{domain} is not a Pulumi project (no Pulumi.yaml)")
     try:
-        deploy_up(domain, stack, local=local, preview_only=preview_only, on_output=print)
+        deploy_up(domain, stack, local=local, dry_run=dry_run, on_output=print)
     except DeployError as exc:
         raise _usage_error(str(exc)) from None
 

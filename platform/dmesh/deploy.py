@@ -31,7 +31,7 @@ def require_cli() -> str:
     return path
 
 
-def up(domain_dir: Path, stack_name: str, *, local: bool, preview_only: bool, on_output: Callable[[str], None]) -> None:
+def up(domain_dir: Path, stack_name: str, *, local: bool, dry_run: bool, on_output: Callable[[str], None]) -> None:
     """Validate the domain with the mesh, then `pulumi preview|up --policy-pack ... --policy-pack-config ...`."""
     require_cli()
     domain_dir = domain_dir.resolve()
@@ -55,7 +55,7 @@ def up(domain_dir: Path, stack_name: str, *, local: bool, preview_only: bool, on
                     text = value if isinstance(value, str) else json.dumps(value)
                     stack.set_config(key, auto.ConfigValue(value=text))
             options = {"policy_packs": [str(policy_pack_dir())], "policy_pack_configs": [str(policy_config)], "on_output": on_output}
-            stack.preview(**options) if preview_only else stack.up(**options)
+            stack.preview(**options) if dry_run else stack.up(**options)
         except FileNotFoundError:
             raise DeployError(MISSING_CLI) from None
         except auto.errors.CommandError as exc:

@@ -110,7 +110,7 @@ def test_help_explains_with_an_example(command):
 
 def test_up_without_the_pulumi_cli_says_so_clearly(tmp_path):
     env_path = str(Path(sys.executable).parent)  # the venv's bin: python and dmesh, but no pulumi
-    result = subprocess.run([sys.executable, "-m", "dmesh", "up", "domain_stacks/sales", "--preview"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "dmesh", "up", "domain_stacks/sales", "--dry-run"], capture_output=True, text=True,
                             cwd=REPO, timeout=120, env={"PATH": env_path, "HOME": str(tmp_path)})
     assert result.returncode == 2
     assert "the Pulumi CLI is not installed or not on PATH" in result.stderr and "Traceback" not in result.stderr
