@@ -149,7 +149,7 @@ def _collision_findings(domains: Mapping[str, DomainSpec]) -> list[Finding]:
                 owners.setdefault(key, []).append((domain, f"spec.dataProducts[{i}].name"))
     findings = []
     for (target, name), places in owners.items():
-        if len(places) < 2:
+        if len(places) < 2 or target not in naming.MESH_WIDE:
             continue
         for domain, where in places:
             if domain is None:

@@ -112,6 +112,12 @@ TARGETS: dict[str, tuple[int, str, tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# Targets whose names share one namespace across the mesh (an account and region, or the cluster). A CronJob,
+# a service account or a Glue table is named within its domain's namespace or database, so two domains may
+# both have an `orders` CronJob.
+MESH_WIDE = frozenset({"S3 bucket", "Kinesis stream", "IAM role", "IAM policy", "KMS alias", "Kubernetes namespace", "Glue database"})
+
+
 def problem(target: str, name: str) -> str | None:
     """Why `name` cannot be a `target` name, or None when it can."""
     limit, pattern, prefixes, suffixes = TARGETS[target]

@@ -96,3 +96,16 @@ def test_the_target_table_knows_each_limit():
     assert naming.problem("Glue table", "Orders") == "Glue table name 'Orders' has characters or a shape Glue table names may not have"
     for domain in ("sales", "d" * 24):
         assert all(naming.problem(t, n) is None for t, n in naming.domain_names(domain))
+
+
+def test_names_scoped_to_a_domain_may_repeat_across_domains(mesh):
+    """Two domains may each have an `orders` product: its CronJob and Glue table live in the domain's own namespace and database."""
+    add_domain(mesh, "billing", "orders")
+    assert [f.render() for f in load_mesh(mesh, RULES).findings] == []
+
+
+def test_stream_names_collide_too(mesh):
+    newcomer = add_domain(mesh, "marketing-web", "events")
+    newcomer.write_text(newcomer.read_text().replace("      classification: public\n", "      classification: public\n      outputPorts: [{type: kinesis}]\n"))
+    messages = {f.message.split(" is also")[0] for f in load_mesh(mesh, RULES).findings if f.file == newcomer}
+    assert messages == {"Kinesis stream name 'dm-marketing-web-events'"}
