@@ -90,7 +90,10 @@ def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEM
     if found:
         raise OnboardingError(found)
     target = mesh_root / values["domain"]
-    staging = Path(tempfile.mkdtemp(dir=mesh_root, prefix=".dmesh-init-"))
+    try:
+        staging = Path(tempfile.mkdtemp(dir=mesh_root, prefix=".dmesh-init-"))
+    except OSError as exc:  # a mesh root the user may not write to: say so, write nothing
+        raise OnboardingError([f"cannot write in {mesh_root}: {exc.strerror}"]) from None
     try:
         try:  # values were checked above with the hook's own function; a hook failure prints its reasons itself
             generated = Path(cookiecutter(str(template), no_input=True, extra_context=dict(values), output_dir=str(staging)))

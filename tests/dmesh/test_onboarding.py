@@ -196,3 +196,21 @@ def test_the_hook_reads_values_as_data(tmp_path):
     """The pre-generation hook gets the values as one JSON literal: quotes in a value cannot end it."""
     hook = (TEMPLATE / "hooks" / "pre_gen_project.py").read_text()
     assert "{{ cookiecutter | tojson | tojson }}" in hook and "{{ cookiecutter." not in hook.replace("{{ cookiecutter | tojson", "")
+
+
+def test_a_mesh_root_that_cannot_be_written_is_a_clear_error(mesh, monkeypatch):
+    """As root every folder is writable, so the refusal the operating system would give is simulated."""
+    import tempfile
+
+    from dmesh.onboarding import OnboardingError, init_domain
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
+              "classification": "internal"}
+    with pytest.raises(OnboardingError) as caught:
+        init_domain(mesh, values)
+    assert caught.value.problems == [f"cannot write in {mesh}: Permission denied"]
+    assert not (mesh / "finance").exists()
