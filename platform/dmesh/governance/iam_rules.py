@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from blueprints import naming
+
 from .documents import (
     SELF_RESOURCE_POLICY_TYPES,
     WRITE_LEVELS,
@@ -42,7 +44,7 @@ USER_TYPES = frozenset({
 BOUNDED_TYPES = frozenset({IAM_ROLE, "aws:iam/user:User"})
 POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/(.+)$")
 DEFAULT_PRIVILEGED = ["AdministratorAccess*", "PowerUserAccess", "IAMFullAccess", "*FullAccess*", "job-function/*Administrator*"]
-DEFAULT_BOUNDARY_NAMES = ["dm-*-boundary"]
+DEFAULT_BOUNDARY_NAMES = [naming.boundary_name("*")]  # the components' boundary policies, whatever the domain
 
 
 def no_wildcard_actions(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
