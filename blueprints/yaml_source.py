@@ -7,6 +7,7 @@ next to a `LineIndex` that answers "which line holds this field path?".
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,9 @@ def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ..
         return items
     if isinstance(node, str):
         return str(node)
+    if isinstance(node, (datetime.date, datetime.datetime)):
+        # YAML reads `2022-10-03` as a date; the documents' schemas (ODCS's JSON Schema) expect the string
+        return node.isoformat()
     return node
 
 

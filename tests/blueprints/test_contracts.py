@@ -136,3 +136,11 @@ def test_a_physical_type_that_is_not_glue_names_the_real_problem(tmp_path):
     text = GOOD.replace("physicalType: decimal(12,2)", "physicalType: money", 1).replace("logicalType: number", "logicalType: vector", 1)
     messages = [m for _, m in findings_of(tmp_path, text)]
     assert "physicalType 'money' is not a Glue type, and logicalType 'vector' does not give one" in messages, messages
+
+
+def test_dates_and_timestamps_stay_strings(tmp_path):
+    """Unquoted YAML dates are what teams write; the standard's schema wants strings, and gets them."""
+    text = GOOD.replace("status: active\n", "status: active\ncontractCreatedTs: 2022-10-03T10:00:00Z\n", 1)
+    text += "customProperties:\n  - property: reviewed\n    value: 2022-10-03\n"
+    contract = load_contract(write(tmp_path, text), "orders")
+    assert contract.id == "urn:datacontract:sales:orders"
