@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 from jsonschema import Draft201909Validator
+from jsonschema.exceptions import ValidationError as ValidationError_
+from jsonschema.exceptions import best_match
 from open_data_contract_standard.model import OpenDataContractStandard, SchemaObject, SchemaProperty
 from pydantic import ValidationError
 
@@ -54,6 +56,33 @@ def _type_bounds_problem(physical: str) -> str | None:
         if not 1 <= length <= limit:
             return f"{physical} is outside Glue's bounds: a length of 1-{limit}"
     return None
+
+
+def _relevant_errors(errors: list[ValidationError_]) -> list[ValidationError_]:
+    """The errors a contract's author can act on, not the schema's bookkeeping.
+
+    A failed `oneOf`/`anyOf` is replaced by its most relevant branch (jsonschema's `best_match`) unless a more
+    specific error already stands at that place; an "unevaluated properties" error caused by a deeper error in
+    the same object is dropped; what is left is reported once.
+    """
+    paths = [tuple(e.absolute_path) for e in errors]
+    chosen = []
+    for error, path in zip(errors, paths):
+        others = [p for e, p in zip(errors, paths) if e is not error]
+        if error.context:
+            if any(p[: len(path)] == path and not e.context for e, p in zip(errors, paths) if e is not error):
+                continue
+            error = best_match(error.context)
+        elif error.validator == "unevaluatedProperties" and any(len(p) > len(path) and p[: len(path)] == path for p in others):
+            continue
+        chosen.append(error)
+    seen, unique = set(), []
+    for error in chosen:
+        key = (tuple(error.absolute_path), error.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(error)
+    return unique
 
 
 @cache
@@ -152,7 +181,7 @@ def load_contract(file: Path, product: str) -> ContractSpec:
     findings: list[Finding] = []
     if not isinstance(doc.data, dict):
         raise BlueprintError([Finding(file, 1, "", "an ODCS contract must be a mapping", "start from the template in contracts/")])
-    for error in _validator().iter_errors(doc.data):
+    for error in _relevant_errors(list(_validator().iter_errors(doc.data))):
         where = tuple(error.absolute_path)
         findings.append(Finding(file, doc.index.line_of(where), format_path(where), error.message, "see the ODCS v3 reference"))
     api = str(doc.data.get("apiVersion", ""))

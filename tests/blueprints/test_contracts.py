@@ -144,3 +144,17 @@ def test_dates_and_timestamps_stay_strings(tmp_path):
     text += "customProperties:\n  - property: reviewed\n    value: 2022-10-03\n"
     contract = load_contract(write(tmp_path, text), "orders")
     assert contract.id == "urn:datacontract:sales:orders"
+
+
+@pytest.mark.parametrize(("addition", "expected"), [
+    # the standard's oneOf over quality kinds used to answer with an irrelevant branch ("'mustBe' is a required property")
+    ("    quality:\n      - type: sql\n        querry: select 1\n",
+     {("schema[0].quality[0]", "'query' is a required property"),
+      ("schema[0].quality[0]", "Unevaluated properties are not allowed ('querry' was unexpected)")}),
+    # a wrong nested value used to be followed by "unevaluated properties" noise about its valid siblings
+    ("    authoritativeDefinitions:\n      - url: 1\n        type: x\n",
+     {("schema[0].authoritativeDefinitions[0].url", "1 is not of type 'string'")}),
+])
+def test_schema_errors_name_the_real_problem(tmp_path, addition, expected):
+    text = GOOD.replace("    physicalType: table\n", "    physicalType: table\n" + addition, 1)
+    assert set(findings_of(tmp_path, text)) == expected
