@@ -139,15 +139,32 @@ def _check_names(props: list[SchemaProperty], where: tuple[PathPart, ...], findi
         seen.setdefault(name.lower(), i)
 
 
+LABELS_FILE = "classification-labels.yaml"
+
+
+@cache
+def classification_labels() -> dict[str, str]:
+    """The organisation's classification words (lower-cased) and the mesh level each means (package data, platform-owned)."""
+    source = read_yaml(Path(str(resources.files("blueprints") / LABELS_FILE)))
+    labels = {str(k).lower(): str(v) for k, v in ((source.data or {}).get("labels") or {}).items()}
+    wrong = {k: v for k, v in labels.items() if v not in CLASSIFICATIONS}
+    if wrong:
+        raise BlueprintError([Finding(source.file, 1, "labels", f"labels mapped to no mesh level: {wrong}", f"map each to one of {', '.join(CLASSIFICATIONS)}")])
+    return labels
+
+
 def _highest_classification(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> str | None:
     """The most sensitive classification in a property and everything nested in it (a struct's or an array's fields)."""
     found = []
     if prop.classification is not None:
-        if prop.classification in CLASSIFICATIONS:
-            found.append(prop.classification)
+        labels = classification_labels()
+        level = labels.get(prop.classification.strip().lower())
+        if level is not None:
+            found.append(level)
         else:
             findings.append(Finding(doc.file, doc.index.line_of((*where, "classification")), format_path((*where, "classification")),
-                                    f"unknown classification {prop.classification!r}", f"use one of {', '.join(CLASSIFICATIONS)}"))
+                                    f"unknown classification {prop.classification!r}",
+                                    f"use one of {', '.join(sorted(labels))}, or ask the platform team to map it in blueprints/{LABELS_FILE}"))
     nested = [((*where, "properties", i), child) for i, child in enumerate(prop.properties or [])]
     if prop.items is not None:
         nested.append(((*where, "items"), prop.items))

@@ -158,3 +158,22 @@ def test_dates_and_timestamps_stay_strings(tmp_path):
 def test_schema_errors_name_the_real_problem(tmp_path, addition, expected):
     text = GOOD.replace("    physicalType: table\n", "    physicalType: table\n" + addition, 1)
     assert set(findings_of(tmp_path, text)) == expected
+
+
+def test_organisation_labels_map_onto_the_mesh_levels(tmp_path):
+    text = GOOD.replace("classification: confidential", "classification: PII", 1)
+    contract = load_contract(write(tmp_path, text), "orders")
+    assert next(c for c in contract.columns if c.name == "customer_id").classification == "restricted"
+
+
+def test_an_unknown_label_names_the_accepted_ones_and_where_to_add_one(tmp_path):
+    from blueprints.contracts import classification_labels
+
+    text = GOOD.replace("classification: confidential", "classification: hush-hush", 1)
+    with pytest.raises(BlueprintError) as info:
+        load_contract(write(tmp_path, text), "orders")
+    [finding] = info.value.findings
+    assert finding.message == "unknown classification 'hush-hush'"
+    assert finding.hint == (f"use one of {', '.join(sorted(classification_labels()))}, "
+                            "or ask the platform team to map it in blueprints/classification-labels.yaml")
+    assert {"pii", "sensitive", "restricted"} <= set(classification_labels())
