@@ -33,6 +33,15 @@ LOGICAL_TO_GLUE = {
     "timestamp": "timestamp",
     "time": "string",
 }
+# ODCS `logicalTypeOptions.format` of integers and numbers, to the Glue type that holds them (unsigned ones need
+# the next width up; 128-bit values only fit a decimal)
+FORMAT_TO_GLUE = {
+    "i8": "tinyint", "i16": "smallint", "i32": "int", "i64": "bigint", "i128": "decimal(38,0)",
+    "u8": "smallint", "u16": "int", "u32": "bigint", "u64": "decimal(20,0)", "u128": "decimal(38,0)",
+    "f32": "float", "f64": "double",
+}
+VECTOR_ELEMENT_TO_GLUE = {"bfloat16": "float", "float16": "float", "float32": "float", "float64": "double", "int8": "tinyint",
+                          "uint8": "smallint", "binary": "boolean"}
 GLUE_PRIMITIVE = re.compile(
     r"^(string|boolean|tinyint|smallint|int|bigint|float|double|date|timestamp|binary|"
     r"decimal\(\d{1,2},\s*\d{1,2}\)|varchar\(\d+\)|char\(\d+\))$"
@@ -100,8 +109,13 @@ def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list
                                     "use a type Glue can store, e.g. decimal(38,2)"))
         return physical.replace(" ", "")
     logical = (prop.logicalType or "").strip().lower()
+    options = prop.logicalTypeOptions if isinstance(prop.logicalTypeOptions, dict) else {}
+    if logical in ("integer", "number") and str(options.get("format", "")) in FORMAT_TO_GLUE:
+        return FORMAT_TO_GLUE[str(options["format"])]
     if logical in LOGICAL_TO_GLUE:
         return LOGICAL_TO_GLUE[logical]
+    if logical == "vector":
+        return f"array<{VECTOR_ELEMENT_TO_GLUE.get(str(options.get('elementType', 'float32')), 'float')}>"
     if logical == "array" and prop.items is not None:
         return f"array<{_glue_type(prop.items, (*where, 'items'), findings, doc)}>"
     if logical == "object" and prop.properties:
@@ -111,6 +125,13 @@ def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list
             for i, child in enumerate(prop.properties)
         ]
         return f"struct<{','.join(fields)}>"
+    if logical in ("array", "object"):
+        part = "items" if logical == "array" else "properties"
+        findings.append(Finding(doc.file, doc.index.line_of(where), format_path(where),
+                                f"an {logical} column needs `{part}` that say what it holds",
+                                "add items: {logicalType: string} (or the elements' type)" if logical == "array"
+                                else "add properties: with a name and logicalType for each field"))
+        return "string"
     if physical:
         message = f"physicalType {prop.physicalType!r} is not a Glue type, and logicalType {prop.logicalType!r} does not give one"
     else:

@@ -73,7 +73,7 @@ def test_property_without_derivable_type(tmp_path):
     with pytest.raises(BlueprintError) as info:
         load_contract(file, "orders")
     [finding] = info.value.findings
-    assert finding.field == "schema[0].properties[1]" and "cannot derive a column type" in finding.message
+    assert (finding.field, finding.message) == ("schema[0].properties[1]", "an object column needs `properties` that say what it holds")
 
 
 def test_contract_without_schema(tmp_path):
@@ -132,10 +132,11 @@ def test_impossible_glue_types(tmp_path, physical, message):
     assert [m for _, m in findings_of(tmp_path, text)] == [message]
 
 
-def test_a_physical_type_that_is_not_glue_names_the_real_problem(tmp_path):
-    text = GOOD.replace("physicalType: decimal(12,2)", "physicalType: money", 1).replace("logicalType: number", "logicalType: vector", 1)
-    messages = [m for _, m in findings_of(tmp_path, text)]
-    assert "physicalType 'money' is not a Glue type, and logicalType 'vector' does not give one" in messages, messages
+def test_a_physical_type_that_is_not_glue_falls_back_to_the_logical_type(tmp_path):
+    """`physicalType` is often a database's own type name; the logical type then decides the Glue type."""
+    text = GOOD.replace("        logicalType: number\n        physicalType: decimal(12,2)", "        logicalType: number\n        physicalType: money", 1)
+    contract = load_contract(write(tmp_path, text), "orders")
+    assert next(c for c in contract.columns if c.name == "amount").glue_type == "double"
 
 
 def test_dates_and_timestamps_stay_strings(tmp_path):
@@ -177,3 +178,24 @@ def test_an_unknown_label_names_the_accepted_ones_and_where_to_add_one(tmp_path)
     assert finding.hint == (f"use one of {', '.join(sorted(classification_labels()))}, "
                             "or ask the platform team to map it in blueprints/classification-labels.yaml")
     assert {"pii", "sensitive", "restricted"} <= set(classification_labels())
+
+
+@pytest.mark.parametrize(("logical", "options", "glue"), [
+    ("integer", "{format: i32}", "int"), ("integer", "{format: i8}", "tinyint"), ("integer", "{format: u64}", "decimal(20,0)"),
+    ("number", "{format: f32}", "float"), ("number", "{format: f64}", "double"), ("integer", "{minimum: 0}", "bigint"),
+])
+def test_logical_type_options_choose_the_glue_type(tmp_path, logical, options, glue):
+    text = GOOD.replace("        physicalType: int\n", f"        logicalTypeOptions: {options}\n", 1).replace(
+        "- name: line_no\n        logicalType: integer", f"- name: line_no\n        logicalType: {logical}", 1)
+    contract = load_contract(write(tmp_path, text), "orders")
+    assert next(c for c in contract.columns if c.name == "line_no").glue_type == glue
+
+
+@pytest.mark.parametrize(("logical", "message"), [
+    ("array", "an array column needs `items` that say what it holds"),
+    ("object", "an object column needs `properties` that say what it holds"),
+])
+def test_a_container_without_its_content_gets_one_clear_finding(tmp_path, logical, message):
+    text = GOOD.replace("- name: line_no\n        logicalType: integer\n        physicalType: int\n",
+                        f"- name: line_no\n        logicalType: {logical}\n", 1)
+    assert findings_of(tmp_path, text) == [("schema[0].properties[1]", message)]
