@@ -12,9 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from blueprints import document_json_schema
-
-from .validation import UsageError, output_file, resolve_target, validate_mesh
+# Only what `--help` needs is imported here: blueprints (pydantic, ODCS, jsonschema) and the rule book (parliament)
+# load in the verbs that use them, so `dmesh --help` stays fast.
 
 app = typer.Typer(
     help="Self-serve data mesh platform. Example: `dmesh validate domain_stacks`.",
@@ -37,7 +36,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Self-serve data mesh platform. Example: `dmesh validate domain_stacks`."""
 
@@ -52,6 +51,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _checked_output(output: Path | None) -> Path | None:
+    from .validation import UsageError, output_file
+
     try:
         return output_file(output)
     except UsageError as exc:
@@ -69,6 +70,8 @@ def validate(
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text (stderr) or json (stdout).")] = ValidateFormat.text,
 ) -> None:
     """Check blueprints, contracts and cross-domain rules; writes nothing. Example: `dmesh validate domain_stacks/sales`."""
+    from .validation import UsageError, resolve_target, validate_mesh
+
     try:
         target = resolve_target(path)
     except UsageError as exc:
@@ -94,6 +97,8 @@ def schema(
 ) -> None:
     """Print the JSON Schema of domain.yaml for editors. Example: `dmesh schema -o domain_stacks/domain.schema.json`."""
     output = _checked_output(output)
+    from blueprints import document_json_schema
+
     text = json.dumps(document_json_schema(), indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)
@@ -170,6 +175,7 @@ def preview(
     from .review.report import render_json, render_markdown, render_sarif
     from .review.runner import review
     from .review.terminal import print_report
+    from .validation import UsageError
 
     platform_config = _governance(load_platform_config)
 
