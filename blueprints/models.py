@@ -180,12 +180,18 @@ class PresetProduct(Document):
     sla: Sla
 
 
+class Deprecation(Document):
+    message: Annotated[str, Field(min_length=1, description="What domains on this preset should do.")]
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="When support ends (YYYY-MM-DD).")]
+
+
 class Preset(Document):
     """A golden-path preset owned by the platform team (`blueprints/presets/<name>@<major>.yaml`)."""
 
     name: str
     version: int
     description: str
+    deprecated: Deprecation | None = None
     quota: PresetQuota
     limit_defaults: PresetLimitDefaults
     product: PresetProduct

@@ -80,15 +80,35 @@ def validate(
 
     mesh, findings = validate_mesh(target, _governance(mesh_levels))
     findings = sorted(findings, key=lambda f: (str(f.file), f.line, f.field, f.message))
+    warnings = _deprecation_warnings(mesh, target)
     if format is ValidateFormat.json:
-        typer.echo(json.dumps({"valid": not findings, "errors": [f.as_dict() for f in findings]}, indent=2))
+        typer.echo(json.dumps({"valid": not findings, "errors": [f.as_dict() for f in findings], "warnings": [w.as_dict() for w in warnings]},
+                              indent=2))
     else:
         for finding in findings:
             print(finding.render(Path.cwd()), file=sys.stderr)
+        for warning in warnings:
+            print(f"warning: {warning.render(Path.cwd())}", file=sys.stderr)
         checked = 1 if target.domain else len(mesh.domains) + len(mesh.broken)
         status = "valid" if not findings else f"{len(findings)} error(s)"
         print(f"{checked} domain(s) checked: {status}", file=sys.stderr)
     raise typer.Exit(1 if findings else 0)
+
+
+def _deprecation_warnings(mesh, target) -> list:
+    """Domains on a deprecated preset: a warning with the preset's message, never an error (exit code unchanged)."""
+    from blueprints import Finding, load_presets
+
+    from .fleet import deprecation_of
+
+    presets = load_presets()
+    warnings = []
+    for spec in sorted(mesh.domains.values(), key=lambda s: s.name):
+        message = deprecation_of(presets.get(spec.preset))
+        if message and (target.domain is None or spec.folder == target.domain):
+            warnings.append(Finding(spec.file, spec.line_of("spec.blueprint"), "spec.blueprint", f"preset {spec.preset} is deprecated: {message}",
+                                    "`dmesh upgrade status` shows the newer presets"))
+    return warnings
 
 
 @app.command()
@@ -314,6 +334,48 @@ def up(
         deploy_up(domain, stack, local=local, dry_run=dry_run, on_output=print)
     except DeployError as exc:
         raise _usage_error(str(exc)) from None
+
+
+class StatusFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+upgrade_app = typer.Typer(help="The platform team's view of the fleet. Example: `dmesh upgrade status`.", no_args_is_help=True)
+app.add_typer(upgrade_app, name="upgrade")
+
+
+@upgrade_app.command("status")
+def upgrade_status(
+    path: Annotated[Path, typer.Argument(help="Mesh root.")] = Path("domain_stacks"),
+    format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table or json.")] = StatusFormat.table,
+) -> None:
+    """Per domain: the preset it uses, the newest major of that preset, deprecations; then how many domains are on each.
+
+    Example: `dmesh upgrade status domain_stacks --format json`.
+    """
+    from blueprints import load_mesh, load_presets
+
+    from .fleet import fleet_status, summary
+    from .validation import UsageError, resolve_target
+
+    try:
+        target = resolve_target(path)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    rows = fleet_status(load_mesh(target.root, {}).domains, load_presets())
+    if format is StatusFormat.json:
+        typer.echo(json.dumps({"domains": [{"domain": r.domain, "preset": r.preset, "latest": r.latest, "behind": r.behind,
+                                            "deprecated": r.deprecated} for r in rows], "summary": summary(rows)}, indent=2))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("domain", "preset", "newest", "deprecated")
+    for r in rows:
+        table.add_row(escape(r.domain), r.preset, ("[yellow]" + r.latest + "[/yellow]") if r.behind else r.latest, escape(r.deprecated or ""))
+    Console().print(table)
+    Console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
 
 
 local_app = typer.Typer(help="LocalStack for offline testing: host mode without Docker. Example: `dmesh local start`.",
