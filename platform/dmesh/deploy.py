@@ -35,6 +35,9 @@ def up(domain_dir: Path, stack_name: str, *, local: bool, dry_run: bool, on_outp
     """Validate the domain with the mesh, then `pulumi preview|up --policy-pack ... --policy-pack-config ...`."""
     require_cli()
     domain_dir = domain_dir.resolve()
+    if not (domain_dir / "domain.yaml").is_file():
+        raise DeployError(f"{domain_dir} is a Pulumi project but not a domain (no domain.yaml): `dmesh up` deploys domain stacks; "
+                          "deploy the platform stack (or any other project) with `pulumi up --policy-pack platform/policy_pack` from its folder")
     try:
         platform_config = load_platform_config()
     except GovernanceConfigError as exc:

@@ -205,3 +205,18 @@ def test_help_does_not_load_the_heavy_libraries():
     probe = "import sys, dmesh.cli; print(sorted(m for m in ('parliament', 'pydantic', 'jsonschema', 'pulumi', 'blueprints') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("target", [".", "tests/fixtures/projects/raw-public-bucket"])
+def test_up_on_a_project_that_is_not_a_domain_says_so(tmp_path, target):
+    """With a `pulumi` on PATH (a stand-in that only answers its version), the platform project gets a message, not a traceback."""
+    import os
+
+    fake = tmp_path / "bin" / "pulumi"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho v3.272.0\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "dmesh", "up", target], capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "is a Pulumi project but not a domain (no domain.yaml)" in " ".join(result.stderr.split())
