@@ -118,3 +118,9 @@ ATTEMPTS: list[Attempt] = [
     # the key policy's own `Resource: "*"` is exempt, but not a public principal in it
     Attempt("key-policy-public", [key(policy=doc({**GRANT, "Principal": "*", "Resource": "*"}))], "no-public-principals", "k"),
 ]
+
+ATTEMPTS += [
+    Attempt("account-as-a-number", [policy_resource("aws:s3/bucketPolicy:BucketPolicy", Principal={"AWS": 999999999999})], "no-public-principals", "x"),
+    Attempt("account-number-in-a-list", [policy_resource("aws:s3/bucketPolicy:BucketPolicy", Principal={"AWS": [f"arn:aws:iam::{ACCOUNT}:root", 999999999999]})],
+            "no-public-principals", "x"),
+]

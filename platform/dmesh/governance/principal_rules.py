@@ -30,9 +30,12 @@ ACL_TYPES = frozenset({
 
 
 def _values(value: Any) -> list[str]:
+    """A principal field as strings; an account written as a JSON number is still an account."""
     if isinstance(value, str):
         return [value]
-    return [str(v) for v in value] if is_sequence(value) else []
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [f"{int(value):012d}"]
+    return [v for item in value for v in _values(item)] if is_sequence(value) else []
 
 
 def _principals(principal: Any) -> list[tuple[str, str]]:
