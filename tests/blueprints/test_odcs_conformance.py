@@ -5,7 +5,6 @@ Each example is loaded as the product named like its first schema object (the fi
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
