@@ -336,6 +336,56 @@ def up(
         raise _usage_error(str(exc)) from None
 
 
+class LineageFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+    json = "json"
+
+
+@app.command()
+def lineage(
+    product: Annotated[str | None, typer.Argument(help="Focus on DOMAIN.PRODUCT (default: the whole mesh).")] = None,
+    upstream: Annotated[bool, typer.Option("--upstream", help="Only what the product reads, transitively.")] = False,
+    downstream: Annotated[bool, typer.Option("--downstream", help="Only what reads the product, transitively.")] = False,
+    depth: Annotated[int | None, typer.Option("--depth", min=1, help="How many hops from the product.")] = None,
+    format: Annotated[LineageFormat, typer.Option("--format", "-f", help="mermaid (renders in GitHub Markdown), dot or json.")] = LineageFormat.mermaid,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    mesh_root: Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")] = Path("domain_stacks"),
+) -> None:
+    """Lineage over the whole mesh: each product with its classification and owner, each edge with the ports it reads.
+
+    Example: `dmesh lineage ml-features.churn-scores --upstream -f mermaid`.
+    """
+    from blueprints import ProductRef, load_mesh
+    from blueprints.models import PRODUCT_REF
+
+    from .lineage import around, mesh_graph, render_dot, render_json, render_mermaid
+    from .validation import UsageError, resolve_target
+
+    output = _checked_output(output)
+    try:
+        root = resolve_target(mesh_root).root
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    graph = mesh_graph(load_mesh(root, {}).domains)
+    if product is not None:
+        import re
+
+        if not re.fullmatch(PRODUCT_REF, product):
+            raise _usage_error(f"{product!r} is not DOMAIN.PRODUCT (e.g. sales.orders)")
+        focus = ProductRef.parse(product)
+        if focus not in {n.ref for n in graph.nodes}:
+            raise _usage_error(f"no product {product} in {root}; `dmesh lineage` without a product shows them all")
+        graph = around(graph, focus, upstream or not downstream, downstream or not upstream, depth)
+    elif upstream or downstream or depth is not None:
+        raise _usage_error("--upstream, --downstream and --depth need a product to start from")
+    text = {LineageFormat.mermaid: render_mermaid, LineageFormat.dot: render_dot, LineageFormat.json: render_json}[format](graph)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 class StatusFormat(str, Enum):
     table = "table"
     json = "json"

@@ -104,7 +104,7 @@ def test_example_mesh_validates_against_the_json_schema():
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["schema"], ["preview"], ["rules"], ["policy-config"], ["init"], ["up"],
                                      ["local"], ["local", "start"], ["local", "stop"], ["local", "status"], ["local", "pulumi-config"],
-                                     ["upgrade"], ["upgrade", "status"]])
+                                     ["upgrade"], ["upgrade", "status"], ["lineage"]])
 def test_help_explains_with_an_example(command):
     result = dmesh(*command, "--help")
     assert result.returncode == 0
