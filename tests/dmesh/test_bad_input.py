@@ -68,6 +68,11 @@ CASES = [
     ("up-project-without-blueprint", ["up", "{project}"], 2),
     ("up-platform-project", ["up", "."], 2),
     ("local-pulumi-config-missing", ["local", "pulumi-config", "{missing}"], 2),
+    ("lineage-missing-mesh", ["lineage", "--mesh-root", "{missing}"], 2),
+    ("lineage-output-is-folder", ["lineage", "-o", "{folder}"], 2),
+    ("lineage-bad-depth", ["lineage", "sales.orders", "--depth", "0"], 2),
+    ("upgrade-status-file", ["upgrade", "status", "{file}"], 2),
+    ("upgrade-status-empty-folder", ["upgrade", "status", "{folder}"], 2),
     ("unknown-verb", ["frobnicate"], 2),
     ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
 ]
