@@ -386,6 +386,89 @@ def lineage(
         output.write_text(text, encoding="utf-8")
 
 
+catalog_app = typer.Typer(help="Find data products across the mesh (offline, from the blueprints). Example: `dmesh catalog search churn`.",
+                          no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+class CatalogFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _catalog_entries(mesh_root: Path):
+    from blueprints import load_mesh
+
+    from .catalog_search import entries
+    from .validation import UsageError, resolve_target
+
+    try:
+        return entries(load_mesh(resolve_target(mesh_root).root, {}).domains)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _print_entries(rows: list[dict], format: CatalogFormat) -> None:
+    if format is CatalogFormat.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("product", "classification", "owner", "ports", "freshness", "description")
+    table.columns[0].no_wrap = True
+    for r in rows:
+        freshness = f"{r['freshnessHours']} h" if r["freshnessHours"] else ""
+        table.add_row(escape(str(r["id"])), str(r["classification"]), escape(str(r["owner"])), ", ".join(r["ports"]), freshness,  # type: ignore[arg-type]
+                      escape(str(r["description"])))
+    Console().print(table)
+
+
+MeshRoot = Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")]
+CatalogFormatOption = Annotated[CatalogFormat, typer.Option("--format", "-f", help="table or json.")]
+
+
+@catalog_app.command("list")
+def catalog_list(mesh_root: MeshRoot = Path("domain_stacks"), format: CatalogFormatOption = CatalogFormat.table) -> None:
+    """Every data product of the mesh. Example: `dmesh catalog list --format json`."""
+    _print_entries([e.summary() for e in _catalog_entries(mesh_root)], format)
+
+
+@catalog_app.command("search")
+def catalog_search(
+    text: Annotated[str, typer.Argument(help="Words that must all match: names, descriptions, owners, column names and descriptions.")],
+    mesh_root: MeshRoot = Path("domain_stacks"),
+    format: CatalogFormatOption = CatalogFormat.table,
+) -> None:
+    """Products matching every word, best first. Example: `dmesh catalog search customer_id`."""
+    from .catalog_search import search
+
+    _print_entries([{**e.summary(), "score": s} for e, s in search(_catalog_entries(mesh_root), text)], format)
+
+
+@catalog_app.command("show")
+def catalog_show(
+    product: Annotated[str, typer.Argument(help="DOMAIN.PRODUCT")],
+    mesh_root: MeshRoot = Path("domain_stacks"),
+    format: CatalogFormatOption = CatalogFormat.table,
+) -> None:
+    """One product: owner, ports, SLA, contract and columns, inputs and grants. Example: `dmesh catalog show sales.orders`."""
+    entry = next((e for e in _catalog_entries(mesh_root) if e.id == product), None)
+    if entry is None:
+        raise _usage_error(f"no product {product!r} in the mesh; `dmesh catalog list` shows them")
+    details = entry.details()
+    if format is CatalogFormat.json:
+        typer.echo(json.dumps(details, indent=2))
+        return
+    from rich.markup import escape
+
+    console = Console()
+    for key in ("id", "classification", "owner", "ports", "freshnessHours", "availability", "contract", "inputs", "grants", "description"):
+        console.print(f"[bold]{key}[/bold]: {escape(str(details[key]))}", highlight=False)
+    for column in details["columns"]:  # type: ignore[union-attr]
+        console.print(f"  {escape(column['name'])} {column['type']} {column['classification'] or ''} {escape(column['description'])}", highlight=False)
+
+
 class StatusFormat(str, Enum):
     table = "table"
     json = "json"

@@ -104,7 +104,8 @@ def test_example_mesh_validates_against_the_json_schema():
 
 @pytest.mark.parametrize("command", [[], ["validate"], ["schema"], ["preview"], ["rules"], ["policy-config"], ["init"], ["up"],
                                      ["local"], ["local", "start"], ["local", "stop"], ["local", "status"], ["local", "pulumi-config"],
-                                     ["upgrade"], ["upgrade", "status"], ["lineage"]])
+                                     ["upgrade"], ["upgrade", "status"], ["lineage"], ["catalog"], ["catalog", "list"],
+                                     ["catalog", "search"], ["catalog", "show"]])
 def test_help_explains_with_an_example(command):
     result = dmesh(*command, "--help")
     assert result.returncode == 0
