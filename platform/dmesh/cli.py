@@ -50,6 +50,14 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """A command's document: on stdout, or into the file `--output` names (checked before the work started)."""
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 def _checked_output(output: Path | None) -> Path | None:
     from .validation import UsageError, output_file
 
@@ -120,10 +128,12 @@ def schema(
     from blueprints import document_json_schema
 
     text = json.dumps(document_json_schema(), indent=2) + "\n"
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    _emit(text, output)
+
+
+class TableOrJson(str, Enum):
+    table = "table"
+    json = "json"
 
 
 class RulesFormat(str, Enum):
@@ -254,10 +264,7 @@ def policy_config(
         text = json.dumps(effective_config(platform_config, spec.overrides), indent=2) + "\n"
     except (BlueprintError, GovernanceConfigError) as exc:
         raise _usage_error(str(exc)) from None
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    _emit(text, output)
 
 
 @app.command()
@@ -380,20 +387,12 @@ def lineage(
     elif upstream or downstream or depth is not None:
         raise _usage_error("--upstream, --downstream and --depth need a product to start from")
     text = {LineageFormat.mermaid: render_mermaid, LineageFormat.dot: render_dot, LineageFormat.json: render_json}[format](graph)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    _emit(text, output)
 
 
 catalog_app = typer.Typer(help="Find data products across the mesh (offline, from the blueprints). Example: `dmesh catalog search churn`.",
                           no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
-
-
-class CatalogFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 def _catalog_entries(mesh_root: Path):
@@ -408,8 +407,8 @@ def _catalog_entries(mesh_root: Path):
         raise _usage_error(str(exc)) from None
 
 
-def _print_entries(rows: list[dict], format: CatalogFormat) -> None:
-    if format is CatalogFormat.json:
+def _print_entries(rows: list[dict], format: TableOrJson) -> None:
+    if format is TableOrJson.json:
         typer.echo(json.dumps(rows, indent=2))
         return
     from rich.markup import escape
@@ -425,11 +424,11 @@ def _print_entries(rows: list[dict], format: CatalogFormat) -> None:
 
 
 MeshRoot = Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")]
-CatalogFormatOption = Annotated[CatalogFormat, typer.Option("--format", "-f", help="table or json.")]
+TableOrJsonOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
 
 
 @catalog_app.command("list")
-def catalog_list(mesh_root: MeshRoot = Path("domain_stacks"), format: CatalogFormatOption = CatalogFormat.table) -> None:
+def catalog_list(mesh_root: MeshRoot = Path("domain_stacks"), format: TableOrJsonOption = TableOrJson.table) -> None:
     """Every data product of the mesh. Example: `dmesh catalog list --format json`."""
     _print_entries([e.summary() for e in _catalog_entries(mesh_root)], format)
 
@@ -438,7 +437,7 @@ def catalog_list(mesh_root: MeshRoot = Path("domain_stacks"), format: CatalogFor
 def catalog_search(
     text: Annotated[str, typer.Argument(help="Words that must all match: names, descriptions, owners, column names and descriptions.")],
     mesh_root: MeshRoot = Path("domain_stacks"),
-    format: CatalogFormatOption = CatalogFormat.table,
+    format: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """Products matching every word, best first. Example: `dmesh catalog search customer_id`."""
     from .catalog_search import search
@@ -450,14 +449,14 @@ def catalog_search(
 def catalog_show(
     product: Annotated[str, typer.Argument(help="DOMAIN.PRODUCT")],
     mesh_root: MeshRoot = Path("domain_stacks"),
-    format: CatalogFormatOption = CatalogFormat.table,
+    format: TableOrJsonOption = TableOrJson.table,
 ) -> None:
     """One product: owner, ports, SLA, contract and columns, inputs and grants. Example: `dmesh catalog show sales.orders`."""
     entry = next((e for e in _catalog_entries(mesh_root) if e.id == product), None)
     if entry is None:
         raise _usage_error(f"no product {product!r} in the mesh; `dmesh catalog list` shows them")
     details = entry.details()
-    if format is CatalogFormat.json:
+    if format is TableOrJson.json:
         typer.echo(json.dumps(details, indent=2))
         return
     from rich.markup import escape
@@ -469,11 +468,6 @@ def catalog_show(
         console.print(f"  {escape(column['name'])} {column['type']} {column['classification'] or ''} {escape(column['description'])}", highlight=False)
 
 
-class StatusFormat(str, Enum):
-    table = "table"
-    json = "json"
-
-
 upgrade_app = typer.Typer(help="The platform team's view of the fleet. Example: `dmesh upgrade status`.", no_args_is_help=True)
 app.add_typer(upgrade_app, name="upgrade")
 
@@ -481,7 +475,7 @@ app.add_typer(upgrade_app, name="upgrade")
 @upgrade_app.command("status")
 def upgrade_status(
     path: Annotated[Path, typer.Argument(help="Mesh root.")] = Path("domain_stacks"),
-    format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table or json.")] = StatusFormat.table,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
 ) -> None:
     """Per domain: the preset it uses, the newest major of that preset, deprecations; then how many domains are on each.
 
@@ -497,7 +491,7 @@ def upgrade_status(
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
     rows = fleet_status(load_mesh(target.root, {}).domains, load_presets())
-    if format is StatusFormat.json:
+    if format is TableOrJson.json:
         typer.echo(json.dumps({"domains": [{"domain": r.domain, "preset": r.preset, "latest": r.latest, "behind": r.behind,
                                             "deprecated": r.deprecated} for r in rows], "summary": summary(rows)}, indent=2))
         return
