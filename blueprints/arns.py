@@ -52,3 +52,16 @@ def kms(region: str, account: str, resource: str) -> str:
 def glue(region: str, account: str, resource: str) -> str:
     """`catalog`, `database/<db>` or `table/<db>/<table>`."""
     return arn("glue", resource, partition=partition_of(region), region=region, account=account)
+
+
+def topic(region: str, account: str, name: str) -> str:
+    return arn("sns", name, partition=partition_of(region), region=region, account=account)
+
+
+def alarm(region: str, account: str, name: str) -> str:
+    return arn("cloudwatch", f"alarm:{name}", partition=partition_of(region), region=region, account=account)
+
+
+def alarms(region: str, account: str) -> str:
+    """Every alarm of the account and region (what may publish to a domain's topic)."""
+    return alarm(region, account, "*")

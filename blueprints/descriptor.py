@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from . import arns, naming
+from .monitoring import product_monitors
 from .spec import DomainSpec, ProductSpec
 
 
@@ -40,6 +41,25 @@ class ContractDescriptor(Model):
     columns: list[dict[str, str]]
 
 
+class MonitorDescriptor(Model):
+    kind: str
+    alarm: str
+    arn: str
+    metric: str  # `<namespace> <metric>`
+    windowSeconds: int
+    description: str
+
+
+class ObservabilityDescriptor(Model):
+    """The product's observability port: where its alarms publish and what each one watches."""
+
+    topic: str
+    alerting: str
+    metricNamespace: str  # where the product's pipeline reports its runs
+    monitors: list[MonitorDescriptor]
+    unwatched: list[str]
+
+
 class ProductDescriptor(Model):
     apiVersion: Literal["dmesh/v1"] = "dmesh/v1"
     kind: Literal["DataProduct"] = "DataProduct"
@@ -55,6 +75,17 @@ class ProductDescriptor(Model):
     grants: list[str]
     sla: dict[str, float | int | None]
     catalog: dict[str, str]
+    observability: ObservabilityDescriptor
+
+
+def observability(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ObservabilityDescriptor:
+    watched = product_monitors(domain, product, account_id, region)
+    return ObservabilityDescriptor(
+        topic=arns.topic(region, account_id, naming.alert_topic(domain.name)), alerting=watched.alerting,
+        metricNamespace=naming.metric_namespace(domain.name), unwatched=list(watched.unwatched),
+        monitors=[MonitorDescriptor(kind=m.kind, alarm=m.alarm, arn=m.arn, metric=f"{m.namespace} {m.metric}", windowSeconds=m.window_seconds,
+                                    description=m.description) for m in watched.monitors],
+    )
 
 
 def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ProductDescriptor:
@@ -83,4 +114,5 @@ def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, 
         grants=list(product.grants),
         sla={"freshnessHours": product.sla.freshness_hours, "availability": product.sla.availability},
         catalog={"database": naming.glue_database(domain.name), "table": naming.glue_table(product.name)},
+        observability=observability(domain, product, account_id, region),
     )

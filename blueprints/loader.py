@@ -20,6 +20,7 @@ from .spec import (
     DomainSpec,
     KinesisPortSpec,
     LimitDefaultsSpec,
+    MonitoringSpec,
     PipelineSpec,
     ProductRef,
     ProductSpec,
@@ -87,6 +88,11 @@ def _resolve_product(doc: DataProduct, preset: Preset, contract: ContractSpec, l
         pipeline=pipeline,
         sla=SlaSpec(sla.freshness_hours or defaults.sla.freshness_hours, sla.availability or defaults.sla.availability),
         line=line,
+        monitoring=MonitoringSpec(
+            alerting=(doc.monitoring and doc.monitoring.alerting) or defaults.monitoring.alerting,
+            grace_minutes=defaults.monitoring.grace_minutes if doc.monitoring is None or doc.monitoring.grace_minutes is None
+            else doc.monitoring.grace_minutes,
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from .vocabulary import Classification
+from .vocabulary import Alerting, Classification
 
 # letters and digits in '-'-separated words: no trailing or doubled '-', which S3, Kubernetes and the naming scheme refuse
 DOMAIN_NAME = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -109,9 +109,29 @@ class Pipeline(Document):
     memory: Quantity | None = None
 
 
+# CloudWatch evaluates an alarm over at most seven days (period x evaluation periods); a freshness promise longer
+# than that cannot be watched by one alarm, so the platform does not accept it (see blueprints.monitoring).
+MAX_FRESHNESS_HOURS = 168
+
+
+def watchable_freshness(value: int | None) -> int | None:
+    if value is not None and value > MAX_FRESHNESS_HOURS:
+        raise ValueError(f"{value} hours is longer than the {MAX_FRESHNESS_HOURS} hours (7 days) a CloudWatch alarm can watch; "
+                         f"promise {MAX_FRESHNESS_HOURS} hours or less")
+    return value
+
+
 class Sla(Document):
-    freshness_hours: Annotated[int, Field(ge=1)] | None = None
+    freshness_hours: Annotated[int, Field(ge=1, description="Hours within which new data lands; at most 168 (7 days)."),
+                               AfterValidator(watchable_freshness)] | None = None
     availability: Annotated[float, Field(gt=0, le=100)] | None = None
+
+
+class Monitoring(Document):
+    """How a product's alarms behave; each field left out takes the preset's value."""
+
+    alerting: Annotated[Alerting, Field(description="paging: alarms notify the domain's topic; advisory: they only change state.")] | None = None
+    grace_minutes: Annotated[int, Field(ge=0, le=1440, description="Minutes added to every freshness and schedule window before an alarm fires.")] | None = None
 
 
 class DataProduct(Document):
@@ -125,6 +145,7 @@ class DataProduct(Document):
     grants: list[Grant] = []
     pipeline: Pipeline | None = None
     sla: Sla | None = None
+    monitoring: Monitoring | None = None
 
 
 class Governance(Document):
@@ -171,6 +192,11 @@ class PresetPipeline(Document):
     memory: Quantity
 
 
+class PresetMonitoring(Document):
+    alerting: Alerting = "paging"
+    grace_minutes: Annotated[int, Field(ge=0, le=1440)] = 30
+
+
 class PresetProduct(Document):
     output_ports: list[OutputPort]
     retention_days: int
@@ -178,6 +204,7 @@ class PresetProduct(Document):
     kinesis_retention_hours: int
     pipeline: PresetPipeline
     sla: Sla
+    monitoring: PresetMonitoring = PresetMonitoring()
 
 
 class Deprecation(Document):

@@ -10,10 +10,20 @@ import hashlib
 import re
 
 from . import arns
+from .vocabulary import (
+    MONITOR_CONSUMER_LAG,
+    MONITOR_PIPELINE_FAILED,
+    MONITOR_PIPELINE_MISSED,
+    MONITOR_S3_FRESHNESS,
+    MONITOR_STREAM_FRESHNESS,
+)
 
 S3_MAX = 63
 ROLE_MAX = 64
 STREAM_MAX = 128
+TOPIC_MAX = 256
+ALARM_MAX = 255
+METRICS_FILTER_MAX = 64
 
 
 def physical_name(*parts: str, limit: int = S3_MAX) -> str:
@@ -89,6 +99,25 @@ AUDIT_BUCKET = platform_bucket("audit-logs")
 CATALOG_BUCKET = platform_bucket("catalog")
 
 
+def alert_topic(domain: str) -> str:
+    """The domain's notification topic: every alarm of the domain publishes to it, its owner subscribes."""
+    return physical_name(domain, "alerts", limit=TOPIC_MAX)
+
+
+def alarm_name(domain: str, product: str, monitor: str) -> str:
+    return physical_name(domain, product, monitor, limit=ALARM_MAX)
+
+
+def metric_namespace(domain: str) -> str:
+    """The CloudWatch namespace a domain's pipelines publish to; the producer role may write no other."""
+    return f"dmesh/{domain}"
+
+
+def request_metrics_filter(product: str) -> str:
+    """Id of the S3 request-metrics configuration on a product's prefix (the `FilterId` dimension of its metrics)."""
+    return f"dmesh-{product}"[:METRICS_FILTER_MAX]
+
+
 def registry_key(domain: str, product: str) -> str:
     return f"products/{domain}/{product}.json"
 
@@ -109,13 +138,16 @@ TARGETS: dict[str, tuple[int, str, tuple[str, ...], tuple[str, ...]]] = {
     "CronJob": (52, DNS_LABEL, (), ()),
     "Glue database": (255, r"[a-z0-9_]+", (), ()),
     "Glue table": (255, r"[a-z0-9_]+", (), ()),
+    "SNS topic": (256, r"[A-Za-z0-9_-]+", (), ()),
+    "CloudWatch alarm": (255, r"[^\x00-\x1f]+", (), ()),
 }
 
 
 # Targets whose names share one namespace across the mesh (an account and region, or the cluster). A CronJob,
 # a service account or a Glue table is named within its domain's namespace or database, so two domains may
 # both have an `orders` CronJob.
-MESH_WIDE = frozenset({"S3 bucket", "Kinesis stream", "IAM role", "IAM policy", "KMS alias", "Kubernetes namespace", "Glue database"})
+MESH_WIDE = frozenset({"S3 bucket", "Kinesis stream", "IAM role", "IAM policy", "KMS alias", "Kubernetes namespace", "Glue database",
+                       "SNS topic", "CloudWatch alarm"})
 
 
 def problem(target: str, name: str) -> str | None:
@@ -135,18 +167,21 @@ def domain_names(domain: str) -> list[tuple[str, str]]:
     """Every physical name one domain owns: (target, name)."""
     return [("IAM role", role_name(domain, "producer")), ("IAM role", role_name(domain, "consumer")), ("IAM policy", boundary_name(domain)),
             ("KMS alias", key_alias(domain)), ("Kubernetes namespace", namespace(domain)),
-            ("Kubernetes service account", service_account(domain)), ("Glue database", glue_database(domain))]
+            ("Kubernetes service account", service_account(domain)), ("Glue database", glue_database(domain)),
+            ("SNS topic", alert_topic(domain))]
 
 
 def product_names(domain: str, product: str, s3: bool, kinesis: bool, pipeline: bool) -> list[tuple[str, str]]:
     """Every physical name one product owns: (target, name)."""
     names = [("Glue table", glue_table(product))]
     if s3:
-        names.append(("S3 bucket", bucket_name(domain, product)))
+        names += [("S3 bucket", bucket_name(domain, product)), ("CloudWatch alarm", alarm_name(domain, product, MONITOR_S3_FRESHNESS))]
     if kinesis:
-        names.append(("Kinesis stream", stream_name(domain, product)))
+        names += [("Kinesis stream", stream_name(domain, product)),
+                  *(("CloudWatch alarm", alarm_name(domain, product, m)) for m in (MONITOR_STREAM_FRESHNESS, MONITOR_CONSUMER_LAG))]
     if pipeline:
-        names.append(("CronJob", product))
+        names += [("CronJob", product),
+                  *(("CloudWatch alarm", alarm_name(domain, product, m)) for m in (MONITOR_PIPELINE_FAILED, MONITOR_PIPELINE_MISSED))]
     return names
 
 

@@ -67,6 +67,12 @@ class SlaSpec:
 
 
 @dataclass(frozen=True)
+class MonitoringSpec:
+    alerting: str = "paging"  # blueprints.vocabulary.Alerting
+    grace_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class ProductRef:
     domain: str
     product: str
@@ -94,6 +100,7 @@ class ProductSpec:
     pipeline: PipelineSpec | None
     sla: SlaSpec
     line: int = 0
+    monitoring: MonitoringSpec = MonitoringSpec()
 
 
 @dataclass(frozen=True)

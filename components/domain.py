@@ -14,12 +14,25 @@ import pulumi
 
 from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, load_domain, load_presets, naming
 from blueprints.descriptor import describe_product
-from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_DOMAIN, TAG_OWNER, TAG_PRODUCT
+from blueprints.monitoring import product_monitors
+from blueprints.vocabulary import (
+    METRIC_PRODUCT_DIMENSION,
+    METRIC_RUN_FAILED,
+    METRIC_RUN_SUCCEEDED,
+    MONITOR_S3_FRESHNESS,
+    PARAM_SLA_AVAILABILITY,
+    PARAM_SLA_FRESHNESS,
+    TAG_CLASSIFICATION,
+    TAG_DOMAIN,
+    TAG_OWNER,
+    TAG_PRODUCT,
+)
 
 from . import policies, tagging
 from .catalog import DomainCatalog, DomainCatalogArgs, ProductEntryArgs
 from .compute import DomainCompute, DomainComputeArgs, PipelineArgs
 from .iam import DomainAccess, DomainAccessArgs
+from .monitoring import DomainMonitoring, DomainMonitoringArgs, ProductMonitorsArgs, RequestMetricsArgs
 from .settings import PlatformSettings, load_settings
 from .storage import DomainKey, DomainKeyArgs, GuardedBucketArgs, ProductStorage, ProductStorageArgs
 from .streaming import ProductStream, ProductStreamArgs
@@ -43,8 +56,8 @@ def table_parameters(spec: DomainSpec, product: ProductSpec) -> dict[str, str]:
         TAG_CLASSIFICATION: product.classification,
         "dmesh:contract-id": product.contract.id,
         "dmesh:contract-version": product.contract.version,
-        "dmesh:sla-freshness-hours": str(product.sla.freshness_hours or ""),
-        "dmesh:sla-availability": str(product.sla.availability or ""),
+        PARAM_SLA_FRESHNESS: str(product.sla.freshness_hours or ""),
+        PARAM_SLA_AVAILABILITY: str(product.sla.availability or ""),
     }
     if product.s3:
         params["classification"] = product.s3.format
@@ -95,6 +108,10 @@ class DomainStack(pulumi.ComponentResource):
         ), child)
 
         bucket_names = {product: storage.name for product, storage in self.storage.items()}
+        self.monitoring = DomainMonitoring(f"{name}-monitoring", DomainMonitoringArgs(
+            topic=naming.alert_topic(name), key_arn=self.key.arn, subscriber=spec.owner, topic_policy=policies.alert_topic_policy(settings, name),
+            products=[self._monitors(spec, p, bucket_names.get(p.name), settings, tags(p)) for p in spec.products], tags=tags(),
+        ), child)
         self.compute = DomainCompute(f"{name}-compute", DomainComputeArgs(
             namespace=naming.namespace(name), service_account=naming.service_account(name), producer_role_arn=self.access.producer_role_arn,
             quota=spec.quota, limits=spec.limit_defaults, labels=tagging.labels(spec), annotations={"dmesh/owner": spec.owner},
@@ -113,14 +130,30 @@ class DomainStack(pulumi.ComponentResource):
             "keyArn": self.key.arn,
             "namespace": self.compute.name,
             "catalogDatabase": self.catalog.name,
+            "alertTopicArn": self.monitoring.topic_arn,
         }
         self.register_outputs(self.outputs)
+
+    @staticmethod
+    def _monitors(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings,
+                  tags: Mapping[str, str]) -> ProductMonitorsArgs:
+        watched = product_monitors(spec, product, settings.account_id, settings.region)
+        metrics = None
+        if bucket is not None and watched.of_kind(MONITOR_S3_FRESHNESS):
+            metrics = RequestMetricsArgs(bucket=bucket, filter_id=naming.request_metrics_filter(product.name), prefix=naming.product_prefix(product.name))
+        return ProductMonitorsArgs(product=product.name, monitors=watched.monitors, paging=watched.alerting == "paging",
+                                   request_metrics=metrics, tags=tags)
 
     @staticmethod
     def _pipeline(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings) -> PipelineArgs:
         pipeline = product.pipeline
         assert pipeline is not None
-        env: list[tuple[str, pulumi.Input[str]]] = [("DMESH_DOMAIN", spec.name), ("DMESH_PRODUCT", product.name), ("AWS_REGION", settings.region)]
+        env: list[tuple[str, pulumi.Input[str]]] = [
+            ("DMESH_DOMAIN", spec.name), ("DMESH_PRODUCT", product.name), ("AWS_REGION", settings.region),
+            # how a run reports its outcome (README, "When a product goes stale"): value 1 of one of these metrics
+            ("DMESH_METRIC_NAMESPACE", naming.metric_namespace(spec.name)), ("DMESH_METRIC_DIMENSIONS", f"{METRIC_PRODUCT_DIMENSION}={product.name}"),
+            ("DMESH_METRIC_SUCCEEDED", METRIC_RUN_SUCCEEDED), ("DMESH_METRIC_FAILED", METRIC_RUN_FAILED),
+        ]
         if bucket is not None:
             env.append(("DMESH_BUCKET", bucket))
         if product.kinesis is not None:

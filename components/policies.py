@@ -31,6 +31,9 @@ KMS_ADMIN = [
     "kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:ListGrants", "kms:RevokeGrant",
     "kms:ListAliases", "kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias",
 ]
+SNS_ALARM_DELIVERY = ["sns:Publish"]
+KMS_ALARM_DELIVERY = ["kms:Decrypt", "kms:GenerateDataKey"]  # what SNS asks of an encrypted topic's publisher (SNS developer guide)
+METRICS_WRITE = ["cloudwatch:PutMetricData"]
 GLUE_READ = ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"]
 GLUE_WRITE = [*GLUE_READ, "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition"]
 
@@ -85,6 +88,17 @@ def access_log_delivery(bucket: str, account_id: str, partition: str) -> Stateme
             "Resource": arns.objects(bucket, "*", partition), "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}
 
 
+def alarm_delivery(settings: PlatformSettings, action: list[str], resource: str) -> Statement:
+    """CloudWatch alarms of this account, and no other account's, may publish to the topic (or use its key)."""
+    return {"Sid": "AccountAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": action,
+            "Resource": resource, "Condition": {"StringEquals": {"aws:SourceAccount": settings.account_id},
+                                                "ArnLike": {"aws:SourceArn": arns.alarms(settings.region, settings.account_id)}}}
+
+
+def alert_topic_policy(settings: PlatformSettings, domain: str) -> dict[str, Any]:
+    return document([alarm_delivery(settings, SNS_ALARM_DELIVERY, arns.topic(settings.region, settings.account_id, naming.alert_topic(domain)))])
+
+
 def _deny_ungranted_consumers(settings: PlatformSettings, domain: str, grants: tuple[str, ...], actions: list[str],
                               resources: list[str]) -> Statement:
     """The producer's word is final: other domains' consumer roles are refused even if they grant themselves access."""
@@ -132,6 +146,7 @@ def key_policy(settings: PlatformSettings, spec: DomainSpec) -> dict[str, Any]:
         kms_administration(settings.account_id, settings.partition),
         {"Sid": "DomainRolesUse", "Effect": "Allow", "Principal": _account_root(settings), "Action": KMS_PRODUCER, "Resource": "*",
          "Condition": {"ArnEquals": {"aws:PrincipalArn": own_roles}}},
+        {**alarm_delivery(settings, KMS_ALARM_DELIVERY, "*"), "Sid": "AccountAlarmsEncrypt"},
     ]
     if grants:
         statements.append({
@@ -164,6 +179,10 @@ def producer_statements(settings: PlatformSettings, spec: DomainSpec, key_arn: s
         {"Sid": "OwnKeyUse", "Effect": "Allow", "Action": KMS_PRODUCER, "Resource": key_arn},
         {"Sid": "OwnCatalogWrite", "Effect": "Allow", "Action": GLUE_WRITE, "Resource": _glue_arns(settings, naming.glue_database(spec.name))},
     ]
+    if any(p.pipeline for p in spec.products):
+        # PutMetricData has no resource ARN: the namespace condition is its only scope (CloudWatch user guide, IAM condition keys)
+        statements.append({"Sid": "OwnMetricsPut", "Effect": "Allow", "Action": METRICS_WRITE, "Resource": "*",
+                           "Condition": {"StringEquals": {"cloudwatch:namespace": naming.metric_namespace(spec.name)}}})
     return statements
 
 

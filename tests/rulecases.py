@@ -31,6 +31,7 @@ LEVELS = {
     "iam-no-privileged-managed-policies": "mandatory", "iam-no-users": "mandatory", "required-tags": "mandatory", "retention-within-limit": "mandatory",
     "k8s-namespace-quota": "mandatory", "k8s-pod-security": "mandatory", "k8s-resource-limits": "mandatory",
     "k8s-approved-registries": "advisory", "k8s-image-pinned": "advisory", "catalog-entry-required": "mandatory", "stateful-resources-protected": "advisory",
+    "sns-encrypted": "mandatory", "sla-monitored": "mandatory",
 }
 
 
@@ -712,4 +713,103 @@ CASES += [
     Case("iam-no-wildcard-actions", "single-character-wildcard", [policy(allow(["iam:PutRolePolic?"], f"arn:aws:iam::{ACCOUNT}:role/r"))],
          [("p", "policy: a statement allows 'iam:PutRolePolic?', which expands to permission-management actions "
                 "['iam:PutRolePolicy']; list the actions the role needs")]),
+]
+
+
+def _metrics(condition: dict | None, tags: dict | None = TAGS, action: Any = "cloudwatch:PutMetricData", logical="p"):
+    statement = allow([action] if isinstance(action, str) else action, "*", **({"Condition": condition} if condition is not None else {}))
+    props = {"name": "p", "policy": doc(statement), **({"tags": tags} if tags is not None else {})}
+    return res("aws:iam/policy:Policy", logical, **props)
+
+
+def _unpinned(action="cloudwatch:PutMetricData"):
+    return (f"policy: a statement allows {action!r} on Resource '*' without pinning cloudwatch:namespace with StringEquals to literal values; "
+            "name the domain's own namespace (no wildcards or policy variables)")
+
+
+def _foreign(namespaces):
+    return (f"policy: a statement allows 'cloudwatch:PutMetricData' in namespaces {namespaces}, not domain sales's own 'dmesh/sales'; "
+            "a domain reports only its own pipelines")
+
+
+TOPIC_ARN = f"arn:aws:sns:eu-west-1:{ACCOUNT}:dm-sales-alerts"
+
+
+def topic(logical="topic", tags=None, **props):
+    return res("aws:sns/topic:Topic", logical, **{"name": "dm-sales-alerts", "arn": TOPIC_ARN, "kmsMasterKeyId": KEY_ARN, "tags": tags or TAGS, **props})
+
+
+def alarm(logical="orders-s3-freshness", monitor="s3-freshness", product="orders", actions=(TOPIC_ARN,), deps=None, domain="sales"):
+    tags = {**TAGS, "dmesh:domain": domain, "dmesh:product": product, "dmesh:monitor": monitor}
+    return res("aws:cloudwatch/metricAlarm:MetricAlarm", logical, deps=deps, name=f"dm-{domain}-{product}-{monitor}",
+               alarmActions=list(actions), tags=tags)
+
+
+def sla_table(hours="24", product="orders"):
+    return res("aws:glue/catalogTable:CatalogTable", f"{product}-table", protect=True, name=product, databaseName="dm_sales",
+               parameters={"dmesh:domain": "sales", "dmesh:product": product, "dmesh:sla-freshness-hours": hours})
+
+
+NO_FRESHNESS = ("product sales.orders promises data within 24 h but no freshness alarm (dmesh:monitor: s3-freshness or stream-freshness) "
+                "watches it; keep the DomainStack's monitoring")
+
+
+def _silent(names):
+    return (f"the freshness alarms of sales.orders ({names}) do not notify a topic of domain sales; "
+            "set their alarmActions to the domain's alert topic")
+
+
+CASES += [
+    # --- iam-no-wildcard-resource-writes: PutMetricData has no ARN; its namespace condition is its scope ---
+    Case("iam-no-wildcard-resource-writes", "metrics-in-own-namespace", [_metrics({"StringEquals": {"cloudwatch:namespace": "dmesh/sales"}})], []),
+    Case("iam-no-wildcard-resource-writes", "metrics-key-any-case", [_metrics({"StringEquals": {"CloudWatch:Namespace": ["dmesh/sales"]}})], []),
+    Case("iam-no-wildcard-resource-writes", "metrics-unconditioned", [_metrics(None)], [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-action-any-case", [_metrics(None, action="CloudWatch:putMetricData")],
+         [("p", _unpinned("CloudWatch:putMetricData"))]),
+    Case("iam-no-wildcard-resource-writes", "metrics-string-like", [_metrics({"StringLike": {"cloudwatch:namespace": "dmesh/*"}})], [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-if-exists", [_metrics({"StringEqualsIfExists": {"cloudwatch:namespace": "dmesh/sales"}})],
+         [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-star-value", [_metrics({"StringEquals": {"cloudwatch:namespace": "dmesh/*"}})], [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-question-mark", [_metrics({"StringEquals": {"cloudwatch:namespace": "dmesh/sale?"}})],
+         [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-policy-variable",
+         [_metrics({"StringEquals": {"cloudwatch:namespace": "${aws:PrincipalTag/ns}"}})], [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-other-key", [_metrics({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}})], [("p", _unpinned())]),
+    Case("iam-no-wildcard-resource-writes", "metrics-foreign-namespace", [_metrics({"StringEquals": {"cloudwatch:namespace": "dmesh/marketing"}})],
+         [("p", _foreign(["dmesh/marketing"]))]),
+    Case("iam-no-wildcard-resource-writes", "metrics-own-and-foreign",
+         [_metrics({"StringEquals": {"cloudwatch:namespace": ["dmesh/sales", "AWS/S3"]}})], [("p", _foreign(["AWS/S3"]))]),
+    # an untagged document names no domain: its namespace is pinned, and the (tagged) boundary caps it to the domain's own
+    Case("iam-no-wildcard-resource-writes", "metrics-untagged-pinned", [_metrics({"StringEquals": {"cloudwatch:namespace": "dmesh/x"}}, tags=None)], []),
+    Case("iam-no-wildcard-resource-writes", "metrics-beside-a-write", [_metrics({"StringEquals": {"cloudwatch:namespace": "dmesh/sales"}},
+                                                                            action=["cloudwatch:PutMetricData", "s3:PutObject"])],
+         [("p", "policy: a statement allows write or permission actions ['s3:PutObject'] on Resource '*'; scope them to ARNs")]),
+    # --- sns-encrypted (resource) ---
+    Case("sns-encrypted", "domain-key", [topic()], []),
+    Case("sns-encrypted", "no-key", [topic(kmsMasterKeyId=None)],
+         [("topic", "topic 'topic' is not encrypted; set kmsMasterKeyId to the domain key")]),
+    Case("sns-encrypted", "empty-key", [topic(kmsMasterKeyId="")],
+         [("topic", "topic 'topic' is not encrypted; set kmsMasterKeyId to the domain key")]),
+    *[Case("sns-encrypted", f"aws-managed-{i}", [topic(kmsMasterKeyId=managed)],
+           [("topic", "topic 'topic' uses the AWS managed key 'alias/aws/sns', whose policy CloudWatch alarms cannot use and the domain "
+                      "does not control; set kmsMasterKeyId to the domain key")])
+      for i, managed in enumerate(("alias/aws/sns", f"arn:aws:kms:eu-west-1:{ACCOUNT}:alias/aws/sns"))],
+    Case("sns-encrypted", "not-a-topic", [res("aws:sqs/queue:Queue", "q")], []),
+    # --- sla-monitored (stack) ---
+    Case("sla-monitored", "wired", [sla_table(), topic(), alarm()], []),
+    Case("sla-monitored", "stream-freshness-counts", [sla_table(), topic(), alarm(monitor="stream-freshness")], []),
+    Case("sla-monitored", "wired-by-dependency", [sla_table(), topic(arn=None), alarm(actions=["unknown"], deps={"alarmActions": [topic().urn]})], []),
+    Case("sla-monitored", "no-sla", [sla_table(hours=""), topic()], []),
+    Case("sla-monitored", "no-alarm", [sla_table(), topic()], [("orders-table", NO_FRESHNESS)]),
+    Case("sla-monitored", "only-pipeline-alarms", [sla_table(), topic(), alarm("f", monitor="pipeline-failed"), alarm("m", monitor="pipeline-missed")],
+         [("orders-table", NO_FRESHNESS)]),
+    Case("sla-monitored", "another-products-alarm", [sla_table(), topic(), alarm(product="customers")], [("orders-table", NO_FRESHNESS)]),
+    Case("sla-monitored", "another-domains-alarm", [sla_table(), topic(), alarm(domain="marketing")], [("orders-table", NO_FRESHNESS)]),
+    Case("sla-monitored", "notifies-nobody", [sla_table(), topic(), alarm(actions=())], [("orders-table", _silent("'orders-s3-freshness'"))]),
+    Case("sla-monitored", "no-topic", [sla_table(), alarm()], [("orders-table", _silent("'orders-s3-freshness'"))]),
+    Case("sla-monitored", "another-domains-topic", [sla_table(), topic(tags={**TAGS, "dmesh:domain": "marketing"}), alarm()],
+         [("orders-table", _silent("'orders-s3-freshness'"))]),
+    Case("sla-monitored", "every-product-judged", [sla_table(), sla_table(product="customers"), topic(), alarm()],
+         [("customers-table", "product sales.customers promises data within 24 h but no freshness alarm (dmesh:monitor: s3-freshness or "
+                              "stream-freshness) watches it; keep the DomainStack's monitoring")]),
 ]

@@ -57,6 +57,12 @@ class MeshMocks(pulumi.runtime.Mocks):
             return f"{acct}:{db}:{table}", {"arn": arns.glue(region, acct, f"table/{db}/{table}"), "catalogId": acct}
         if typ.startswith("aws:s3/bucketObject"):
             return inputs.get("key", name), {"etag": hashlib.md5(str(inputs.get("content", "")).encode()).hexdigest()}
+        if typ == "aws:sns/topic:Topic":
+            arn = arns.topic(region, acct, inputs.get("name", name))
+            return arn, {"arn": arn}
+        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            alarm = inputs.get("name", name)
+            return alarm, {"arn": arns.alarm(region, acct, alarm)}
         if typ.startswith("kubernetes:"):
             meta = dict(inputs.get("metadata") or {})
             meta.setdefault("name", name)

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 # what LocalStack is started with, what the local stack config points at it, and (kept equal by a test)
 # the SERVICES of localstack/docker-compose.yml
 ENTRY_MODULE = "localstack.runtime.main"
-LOCALSTACK_SERVICES = ("s3", "iam", "sts", "kms", "kinesis", "ssm", "secretsmanager")
+LOCALSTACK_SERVICES = ("s3", "iam", "sts", "kms", "kinesis", "ssm", "secretsmanager", "cloudwatch", "sns")
 SERVICES = ",".join(LOCALSTACK_SERVICES)
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 START_TIMEOUT_S = 180

@@ -108,4 +108,5 @@ def test_stream_names_collide_too(mesh):
     newcomer = add_domain(mesh, "marketing-web", "events")
     newcomer.write_text(newcomer.read_text().replace("      classification: public\n", "      classification: public\n      outputPorts: [{type: kinesis}]\n"))
     messages = {f.message.split(" is also")[0] for f in load_mesh(mesh, RULES).findings if f.file == newcomer}
-    assert messages == {"Kinesis stream name 'dm-marketing-web-events'"}
+    assert messages == {"Kinesis stream name 'dm-marketing-web-events'", "CloudWatch alarm name 'dm-marketing-web-events-stream-freshness'",
+                        "CloudWatch alarm name 'dm-marketing-web-events-consumer-lag'"}

@@ -19,7 +19,8 @@ def expected_names(domain: str, s3: list[str], kinesis: list[str], granted_strea
              f"{domain}-access-producer", f"{domain}-access-producer-policy", f"{domain}-access-consumer",
              f"{domain}-compute", f"{domain}-compute-namespace", f"{domain}-compute-quota", f"{domain}-compute-limits",
              f"{domain}-compute-default-deny", f"{domain}-compute-pipeline-egress", f"{domain}-compute-service-account",
-             f"{domain}-catalog", f"{domain}-catalog-database"}
+             f"{domain}-catalog", f"{domain}-catalog-database",
+             f"{domain}-monitoring", f"{domain}-monitoring-topic", f"{domain}-monitoring-topic-policy", f"{domain}-monitoring-owner"}
     if consumer_policy:
         names.add(f"{domain}-access-consumer-policy")
     for p in s3:
@@ -29,6 +30,11 @@ def expected_names(domain: str, s3: list[str], kinesis: list[str], granted_strea
     names |= {f"{domain}-{p}-stream-policy" for p in granted_streams}
     names |= {f"{domain}-compute-{p}-pipeline" for p in pipelines}
     names |= {f"{domain}-catalog-{p}-{part}" for p in products for part in ("table", "registry")}
+    # every product here has a freshness SLA: its ports and its pipeline each get their alarms
+    names |= {f"{domain}-monitoring-{p}" for p in products}
+    names |= {f"{domain}-monitoring-{p}-{part}" for p in s3 for part in ("request-metrics", "s3-freshness")}
+    names |= {f"{domain}-monitoring-{p}-{part}" for p in kinesis for part in ("stream-freshness", "consumer-lag")}
+    names |= {f"{domain}-monitoring-{p}-{part}" for p in pipelines for part in ("pipeline-failed", "pipeline-missed")}
     return names
 
 
@@ -76,7 +82,8 @@ def test_every_taggable_resource_carries_the_tag_set(build, example_specs):
         assert tags["dmesh:domain"] == "sales" and tags["dmesh:owner"] == "sales-data@acme.example"
         assert tags["dmesh:cost-center"] == "CC-1042" and tags["dmesh:classification"]
         checked += 1
-    assert checked == 3 + 1 + 1 + 1 + 2 + 1 + 3  # buckets, key, stream, boundary, roles, Glue database, registry documents
+    # buckets, key, stream, boundary, roles, Glue database, registry documents, alert topic, alarms (3 S3, 2 stream, 2 x 2 pipeline)
+    assert checked == 3 + 1 + 1 + 1 + 2 + 1 + 3 + 1 + 9
     # product resources name their product and carry its classification; domain resources the highest one
     assert got.named("sales-store-locations-bucket").inputs["tags"] == {
         "dmesh:domain": "sales", "dmesh:owner": "sales-data@acme.example", "dmesh:classification": "public",
@@ -184,6 +191,9 @@ def test_producer_writes_its_own_products_only(build, example_specs):
     own = {"arn:aws:s3:::dm-sales-orders", "arn:aws:s3:::dm-sales-customers", "arn:aws:s3:::dm-sales-store-locations"}
     for s in statements(got, "sales-access-producer-policy"):
         resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+        if s["Sid"] == "OwnMetricsPut":  # PutMetricData has no ARN: the namespace condition is its whole scope
+            assert s["Action"] == ["cloudwatch:PutMetricData"] and s["Condition"] == {"StringEquals": {"cloudwatch:namespace": "dmesh/sales"}}
+            continue
         assert "*" not in resources and all(not a.endswith("*") for a in s["Action"])
         if s["Sid"] == "OwnProductsWrite":
             assert {r.removesuffix("/*") for r in resources} == own
@@ -346,6 +356,6 @@ def test_extra_tags_reach_every_taggable_resource_but_never_replace_the_mesh_tag
              .registrations if taggable(r.type)}
     got = {r.name: r.inputs["tags"] for r in capture_program(lambda: DomainStack(DomainStackArgs(spec, inputs, SETTINGS, tags=extra)),
                                                              project="marketing").registrations if taggable(r.type)}
-    assert len(got) == 10 and set(got) == set(plain)
+    assert len(got) == 10 + 1 + 8 and set(got) == set(plain)  # ... alert topic and alarms (2 S3, 2 stream, 2 x 2 pipeline)
     for name, tags in got.items():
         assert tags == {"team": "growth", **plain[name]}, name  # the mesh's dmesh:* values, whatever the program asked

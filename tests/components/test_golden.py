@@ -76,13 +76,13 @@ def test_resource_inventory(build, example_specs, golden, domain):
 
 
 def test_every_policy_kind_is_pinned():
-    """The golden files hold bucket, key, stream, identity, boundary and trust policies: none is left out."""
+    """The golden files hold bucket, key, stream, identity, boundary, trust and topic policies: none is left out."""
     pinned = json.loads((SNAPSHOTS / "test_policy_documents[sales].json").read_text(encoding="utf-8"))
     kinds = {(entry["type"], name.rsplit(".", 1)[1]) for name, entry in pinned.items()}
     assert kinds == {
         ("aws:s3/bucketPolicy:BucketPolicy", "policy"), ("aws:kms/key:Key", "policy"),
         ("aws:kinesis/resourcePolicy:ResourcePolicy", "policy"), ("aws:iam/rolePolicy:RolePolicy", "policy"),
-        ("aws:iam/policy:Policy", "policy"), ("aws:iam/role:Role", "assumeRolePolicy"),
+        ("aws:iam/policy:Policy", "policy"), ("aws:iam/role:Role", "assumeRolePolicy"), ("aws:sns/topicPolicy:TopicPolicy", "policy"),
     }
 
 

@@ -47,6 +47,7 @@ def built(spec, specs, settings=SETTINGS) -> dict[str, dict]:
         f"{name}-access-producer.assumeRolePolicy": trust,
         f"{name}-access-consumer.assumeRolePolicy": trust,
         f"{name}-access-producer-policy.policy": policies.document(producer),
+        f"{name}-monitoring-topic-policy.policy": policies.alert_topic_policy(SETTINGS, name),
     }
     if consumer:
         docs[f"{name}-access-consumer-policy.policy"] = policies.document(consumer)

@@ -208,6 +208,40 @@ def _glue_table(a: Applier, reg: Registration, i: dict) -> None:
     })
 
 
+def _topic(a: Applier, reg: Registration, i: dict) -> None:
+    arn = a.clients("sns").create_topic(Name=i["name"], Attributes={"KmsMasterKeyId": i["kmsMasterKeyId"]}, Tags=_tags(i.get("tags")))["TopicArn"]
+    a.substitutions[reg.state["arn"]] = arn
+
+
+def _topic_policy(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("sns").set_topic_attributes(TopicArn=i["arn"], AttributeName="Policy", AttributeValue=i["policy"])
+
+
+def _subscription(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("sns").subscribe(TopicArn=i["topic"], Protocol=i["protocol"], Endpoint=i["endpoint"])
+
+
+def _bucket_metric(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("s3").put_bucket_metrics_configuration(Bucket=i["bucket"], Id=i["name"], MetricsConfiguration={
+        "Id": i["name"], "Filter": {"Prefix": i["filter"]["prefix"]}})
+
+
+def alarm_request(i: dict) -> dict[str, Any]:
+    """PutMetricAlarm's parameters for a registered MetricAlarm's inputs."""
+    return {
+        "AlarmName": i["name"], "AlarmDescription": i.get("alarmDescription", ""), "Namespace": i["namespace"], "MetricName": i["metricName"],
+        "Dimensions": [{"Name": k, "Value": v} for k, v in i.get("dimensions", {}).items()], "Statistic": i["statistic"],
+        "ComparisonOperator": i["comparisonOperator"], "Threshold": float(i["threshold"]), "Period": i["period"],
+        "EvaluationPeriods": i["evaluationPeriods"], "DatapointsToAlarm": i["datapointsToAlarm"], "TreatMissingData": i["treatMissingData"],
+        "ActionsEnabled": i["actionsEnabled"], "AlarmActions": i.get("alarmActions", []), "OKActions": i.get("okActions", []),
+        "Tags": _tags(i.get("tags")),
+    }
+
+
+def _alarm(a: Applier, reg: Registration, i: dict) -> None:
+    a.clients("cloudwatch").put_metric_alarm(**alarm_request(i))
+
+
 HANDLERS: dict[str, Callable[[Applier, Registration, dict], None]] = {
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _sse,
@@ -227,6 +261,11 @@ HANDLERS: dict[str, Callable[[Applier, Registration, dict], None]] = {
     "aws:kinesis/resourcePolicy:ResourcePolicy": _stream_policy,
     "aws:glue/catalogDatabase:CatalogDatabase": _glue_database,
     "aws:glue/catalogTable:CatalogTable": _glue_table,
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
+    "aws:sns/topicSubscription:TopicSubscription": _subscription,
+    "aws:s3/bucketMetric:BucketMetric": _bucket_metric,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
 }
 
 
@@ -277,6 +316,13 @@ def remove_mesh(clients: Callable[[str], Any], registrations: Iterable[Registrat
             kinesis.get_waiter("stream_not_exists").wait(StreamName=stream, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
         except kinesis.exceptions.ClientError:
             pass
+    alarms = [r.inputs["name"] for r in regs if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"]
+    for chunk in (alarms[i:i + 100] for i in range(0, len(alarms), 100)):
+        clients("cloudwatch").delete_alarms(AlarmNames=chunk)
+    sns = clients("sns")
+    for topic in (t["TopicArn"] for t in sns.list_topics().get("Topics", [])):
+        if topic.rsplit(":", 1)[-1] in {r.inputs["name"] for r in regs if r.type == "aws:sns/topic:Topic"}:
+            sns.delete_topic(TopicArn=topic)
     for alias in (r.inputs["name"] for r in regs if r.type == "aws:kms/alias:Alias"):
         try:
             key = kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from blueprints import naming
+from blueprints.vocabulary import TAG_DOMAIN
 
 from .documents import (
     SELF_RESOURCE_POLICY_TYPES,
@@ -66,6 +67,39 @@ def no_wildcard_actions(resource: ResourceView, config: Mapping[str, Any]) -> It
                            f"{hidden[:3]}{' ...' if len(hidden) > 3 else ''}; list the actions the role needs")
 
 
+# Write actions that have no resource ARN at all, only a condition key that scopes them (AWS service authorization
+# reference): on Resource '*' they are least privilege when the key is pinned with StringEquals to literal values.
+CONDITION_SCOPED_ACTIONS: dict[str, str] = {"cloudwatch:putmetricdata": "cloudwatch:namespace"}
+
+
+def _pinned_values(s: Any, key: str) -> list[str] | None:
+    """The literal values `StringEquals` pins a condition key to, or None (absent, a pattern, or a policy variable)."""
+    condition = s.condition.get("StringEquals")
+    if not isinstance(condition, Mapping):
+        return None
+    found = [v for k, v in condition.items() if str(k).lower() == key]
+    values = [str(v) for value in found for v in (value if is_sequence(value) else [value])]
+    if not values or any(ch in v for v in values for ch in ("*", "?", "${")):
+        return None
+    return values
+
+
+def _condition_scoped(resource: ResourceView, prop: str, s: Any, action: str) -> tuple[bool, str]:
+    """Whether a condition-scoped action is pinned, and to what: its own domain's namespace when the resource names a domain."""
+    key = CONDITION_SCOPED_ACTIONS[action.lower()]
+    values = _pinned_values(s, key)
+    if values is None:
+        return False, (f"{prop}: {s.label} allows {action!r} on Resource '*' without pinning {key} with StringEquals to literal values; "
+                       f"name the domain's own namespace (no wildcards or policy variables)")
+    domain = resource.tags().get(TAG_DOMAIN)
+    if key == "cloudwatch:namespace" and domain:
+        foreign = [v for v in values if v != naming.metric_namespace(str(domain))]
+        if foreign:
+            return False, (f"{prop}: {s.label} allows {action!r} in namespaces {foreign}, not domain {domain}'s own "
+                           f"{naming.metric_namespace(str(domain))!r}; a domain reports only its own pipelines")
+    return True, ""
+
+
 def no_wildcard_resource_writes(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
     # In a key or secret policy `Resource: "*"` means the key or secret itself, so it is not a wildcard there.
     if resource.type in SELF_RESOURCE_POLICY_TYPES:
@@ -82,6 +116,11 @@ def no_wildcard_resource_writes(resource: ResourceView, config: Mapping[str, Any
             if "*" not in s.resources:
                 continue
             writes = sorted(a for a in s.actions if access_levels(a) & WRITE_LEVELS)
+            for action in [a for a in writes if a.lower() in CONDITION_SCOPED_ACTIONS]:
+                writes.remove(action)
+                scoped, problem = _condition_scoped(resource, prop, s, action)
+                if not scoped:
+                    yield problem
             if writes or s.not_actions:
                 yield f"{prop}: {s.label} allows write or permission actions {writes or list(s.not_actions)} on Resource '*'; scope them to ARNs"
 

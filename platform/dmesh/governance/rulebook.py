@@ -12,13 +12,15 @@ from . import (
     iam_rules,
     kubernetes_rules,
     lifecycle_rules,
+    monitoring_rules,
     principal_rules,
     s3_rules,
     tag_rules,
 )
 from .rule import Rule
 
-RULE_MODULES = (s3_rules, principal_rules, encryption_rules, iam_rules, tag_rules, lifecycle_rules, kubernetes_rules, glue_catalog_rules)
+RULE_MODULES = (s3_rules, principal_rules, encryption_rules, iam_rules, tag_rules, lifecycle_rules, kubernetes_rules, glue_catalog_rules,
+                monitoring_rules)
 RULES: tuple[Rule, ...] = tuple(rule for module in RULE_MODULES for rule in module.RULES)
 
 

@@ -1,0 +1,164 @@
+"""What watches each product's promises: the CloudWatch alarms of its SLA and its pipeline, derived from the spec alone.
+
+The components create exactly these alarms, the registry document lists them, the policy pack checks they are
+wired, and `dmesh sla status` reads their states back by name: all of them call `product_monitors`.
+
+How windows fit CloudWatch. An alarm looks at `period x evaluation periods` seconds, at most seven days (one day
+when the period is under an hour). "No new data within N hours" is an alarm on a count (S3 PUT requests on the
+product's prefix, Kinesis incoming records, reported pipeline runs) that fires only when *every* period of the
+window is empty: `datapointsToAlarm == evaluationPeriods`, and missing data counts as breaching, because these
+metrics publish nothing at all when nothing happens. Windows up to six hours are cut into 5-minute periods,
+longer ones into hours, rounded up (an alarm may fire a little late, never early). A freshness promise beyond
+seven days is refused when the blueprint loads (`MAX_FRESHNESS_HOURS`); a pipeline scheduled less often than
+weekly gets its failure alarm but no missed-run alarm, and `unwatched` says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+
+from croniter import croniter
+
+from . import arns, naming
+from .spec import DomainSpec, ProductSpec
+from .vocabulary import (
+    METRIC_PRODUCT_DIMENSION,
+    METRIC_RUN_FAILED,
+    METRIC_RUN_SUCCEEDED,
+    MONITOR_CONSUMER_LAG,
+    MONITOR_PIPELINE_FAILED,
+    MONITOR_PIPELINE_MISSED,
+    MONITOR_S3_FRESHNESS,
+    MONITOR_STREAM_FRESHNESS,
+)
+
+MAX_WINDOW = 7 * 86400  # period x evaluation periods, periods of an hour or more
+MAX_SHORT_PERIOD_WINDOW = 86400  # the same for periods under an hour
+SHORT_PERIOD = 300
+LONG_PERIOD = 3600
+SHORT_WINDOW_LIMIT = 6 * 3600  # up to here, 5-minute periods (at most 72 of them)
+LAG_PERIODS = 3  # consumer lag must last 15 minutes before it alarms: one slow batch is not a stale consumer
+FRESHNESS_KINDS = frozenset({MONITOR_S3_FRESHNESS, MONITOR_STREAM_FRESHNESS})
+
+
+@dataclass(frozen=True)
+class Window:
+    period: int
+    evaluation_periods: int
+
+    @property
+    def seconds(self) -> int:
+        return self.period * self.evaluation_periods
+
+
+def alarm_window(seconds: int) -> Window | None:
+    """The CloudWatch window that covers `seconds` (rounded up), or None when no metric alarm can span it."""
+    period = SHORT_PERIOD if seconds <= SHORT_WINDOW_LIMIT else LONG_PERIOD
+    window = Window(period, max(1, math.ceil(seconds / period)))
+    limit = MAX_SHORT_PERIOD_WINDOW if period < 3600 else MAX_WINDOW
+    return window if window.seconds <= limit else None
+
+
+SCHEDULE_ORIGIN = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday: the result must not depend on today's date
+SCHEDULE_HORIZON = 8 * 86400  # a week and a day: every weekly pattern shows its longest gap
+SCHEDULE_MAX_RUNS = 2000  # a schedule this frequent has no gap worth an alarm window longer than its 5-minute period
+
+
+@cache
+def longest_gap(schedule: str) -> int:
+    """The longest time, in seconds, between two consecutive runs of a cron schedule (UTC, as the CronJob runs it)."""
+    runs = croniter(schedule, SCHEDULE_ORIGIN)
+    previous = runs.get_next(float)
+    start, gap = previous, 0.0
+    for _ in range(SCHEDULE_MAX_RUNS):
+        current = runs.get_next(float)
+        gap = max(gap, current - previous)
+        previous = current
+        if current - start > SCHEDULE_HORIZON:
+            break
+    return int(gap)
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """One alarm: what it watches (namespace, metric, dimensions) and when it fires."""
+
+    kind: str
+    alarm: str
+    arn: str
+    description: str
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    statistic: str
+    comparison: str
+    threshold: float
+    period: int
+    evaluation_periods: int
+    treat_missing_data: str
+
+    @property
+    def window_seconds(self) -> int:
+        return self.period * self.evaluation_periods
+
+
+@dataclass(frozen=True)
+class ProductMonitors:
+    monitors: tuple[Monitor, ...]
+    unwatched: tuple[str, ...]  # promises no alarm can watch, and why
+    alerting: str
+
+    def of_kind(self, *kinds: str) -> list[Monitor]:
+        return [m for m in self.monitors if m.kind in kinds]
+
+
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:g} h" if seconds >= 3600 else f"{seconds // 60} min"
+
+
+def product_monitors(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ProductMonitors:
+    grace = product.monitoring.grace_minutes * 60
+    monitors: list[Monitor] = []
+    unwatched: list[str] = []
+
+    def monitor(kind: str, description: str, namespace: str, metric: str, dimensions: dict[str, str], statistic: str,
+                comparison: str, threshold: float, window: Window, treat_missing_data: str) -> None:
+        alarm = naming.alarm_name(domain.name, product.name, kind)
+        monitors.append(Monitor(kind, alarm, arns.alarm(region, account_id, alarm), description, namespace, metric, tuple(sorted(dimensions.items())),
+                                statistic, comparison, threshold, window.period, window.evaluation_periods, treat_missing_data))
+
+    hours = product.sla.freshness_hours
+    freshness = alarm_window(hours * 3600 + grace) if hours else None
+    if freshness is not None:
+        if product.s3 is not None:
+            monitor(MONITOR_S3_FRESHNESS, f"{domain.name}.{product.name}: no new object under s3://{naming.bucket_name(domain.name, product.name)}/"
+                    f"{naming.product_prefix(product.name)} for {_hours(freshness.seconds)} (SLA: fresh within {hours} h)",
+                    "AWS/S3", "PutRequests", {"BucketName": naming.bucket_name(domain.name, product.name),
+                                              "FilterId": naming.request_metrics_filter(product.name)},
+                    "Sum", "LessThanThreshold", 1, freshness, "breaching")
+        if product.kinesis is not None:
+            stream = naming.stream_name(domain.name, product.name)
+            monitor(MONITOR_STREAM_FRESHNESS, f"{domain.name}.{product.name}: no record put on stream {stream} for {_hours(freshness.seconds)} "
+                    f"(SLA: fresh within {hours} h)", "AWS/Kinesis", "IncomingRecords", {"StreamName": stream},
+                    "Sum", "LessThanThreshold", 1, freshness, "breaching")
+            monitor(MONITOR_CONSUMER_LAG, f"{domain.name}.{product.name}: a consumer of stream {stream} reads records older than {hours} h",
+                    "AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", {"StreamName": stream},
+                    "Maximum", "GreaterThanThreshold", hours * 3600 * 1000, Window(SHORT_PERIOD, LAG_PERIODS), "notBreaching")
+    if product.pipeline is not None:
+        namespace = naming.metric_namespace(domain.name)
+        dimensions = {METRIC_PRODUCT_DIMENSION: product.name}
+        monitor(MONITOR_PIPELINE_FAILED, f"{domain.name}.{product.name}: the pipeline reported a failed run ({METRIC_RUN_FAILED} in {namespace})",
+                namespace, METRIC_RUN_FAILED, dimensions, "Sum", "GreaterThanOrEqualToThreshold", 1, Window(SHORT_PERIOD, 1), "notBreaching")
+        gap = longest_gap(product.pipeline.schedule)
+        missed = alarm_window(gap + grace)
+        if missed is None:
+            unwatched.append(f"missed runs of {product.pipeline.schedule!r}: runs can be {_hours(gap)} apart, longer than the 7 days an alarm "
+                             "can watch; failed runs are still alarmed")
+        else:
+            monitor(MONITOR_PIPELINE_MISSED, f"{domain.name}.{product.name}: no successful pipeline run for {_hours(missed.seconds)} "
+                    f"(schedule {product.pipeline.schedule!r}, {METRIC_RUN_SUCCEEDED} in {namespace})",
+                    namespace, METRIC_RUN_SUCCEEDED, dimensions, "Sum", "LessThanThreshold", 1, missed, "breaching")
+    return ProductMonitors(tuple(monitors), tuple(unwatched), product.monitoring.alerting)
