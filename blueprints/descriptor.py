@@ -79,11 +79,11 @@ class ProductDescriptor(Model):
 
 
 def observability(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ObservabilityDescriptor:
-    watched = product_monitors(domain, product, account_id, region)
+    watched = product_monitors(domain, product)
     return ObservabilityDescriptor(
         topic=arns.topic(region, account_id, naming.alert_topic(domain.name)), alerting=watched.alerting,
         metricNamespace=naming.metric_namespace(domain.name), unwatched=list(watched.unwatched),
-        monitors=[MonitorDescriptor(kind=m.kind, alarm=m.alarm, arn=m.arn, metric=f"{m.namespace} {m.metric}", windowSeconds=m.window_seconds,
+        monitors=[MonitorDescriptor(kind=m.kind, alarm=m.alarm, arn=arns.alarm(region, account_id, m.alarm), metric=f"{m.namespace} {m.metric}", windowSeconds=m.window_seconds,
                                     description=m.description) for m in watched.monitors],
     )
 

@@ -22,7 +22,7 @@ from functools import cache
 
 from croniter import croniter
 
-from . import arns, naming
+from . import naming
 from .spec import DomainSpec, ProductSpec
 from .vocabulary import (
     METRIC_PRODUCT_DIMENSION,
@@ -87,8 +87,7 @@ class Monitor:
     """One alarm: what it watches (namespace, metric, dimensions) and when it fires."""
 
     kind: str
-    alarm: str
-    arn: str
+    alarm: str  # the alarm's name (its ARN: arns.alarm(region, account, alarm))
     description: str
     namespace: str
     metric: str
@@ -115,19 +114,20 @@ class ProductMonitors:
         return [m for m in self.monitors if m.kind in kinds]
 
 
-def _hours(seconds: int) -> str:
-    return f"{seconds / 3600:g} h" if seconds >= 3600 else f"{seconds // 60} min"
+def duration(seconds: int) -> str:
+    """`25 h`, `1 h 10 min`, `15 min`: how alarms, messages and reports say a window."""
+    hours, minutes = divmod(seconds // 60, 60)
+    return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes or not hours else "") if part)
 
 
-def product_monitors(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ProductMonitors:
+def product_monitors(domain: DomainSpec, product: ProductSpec) -> ProductMonitors:
     grace = product.monitoring.grace_minutes * 60
     monitors: list[Monitor] = []
     unwatched: list[str] = []
 
     def monitor(kind: str, description: str, namespace: str, metric: str, dimensions: dict[str, str], statistic: str,
                 comparison: str, threshold: float, window: Window, treat_missing_data: str) -> None:
-        alarm = naming.alarm_name(domain.name, product.name, kind)
-        monitors.append(Monitor(kind, alarm, arns.alarm(region, account_id, alarm), description, namespace, metric, tuple(sorted(dimensions.items())),
+        monitors.append(Monitor(kind, naming.alarm_name(domain.name, product.name, kind), description, namespace, metric, tuple(sorted(dimensions.items())),
                                 statistic, comparison, threshold, window.period, window.evaluation_periods, treat_missing_data))
 
     hours = product.sla.freshness_hours
@@ -135,13 +135,13 @@ def product_monitors(domain: DomainSpec, product: ProductSpec, account_id: str, 
     if freshness is not None:
         if product.s3 is not None:
             monitor(MONITOR_S3_FRESHNESS, f"{domain.name}.{product.name}: no new object under s3://{naming.bucket_name(domain.name, product.name)}/"
-                    f"{naming.product_prefix(product.name)} for {_hours(freshness.seconds)} (SLA: fresh within {hours} h)",
+                    f"{naming.product_prefix(product.name)} for {duration(freshness.seconds)} (SLA: fresh within {hours} h)",
                     "AWS/S3", "PutRequests", {"BucketName": naming.bucket_name(domain.name, product.name),
                                               "FilterId": naming.request_metrics_filter(product.name)},
                     "Sum", "LessThanThreshold", 1, freshness, "breaching")
         if product.kinesis is not None:
             stream = naming.stream_name(domain.name, product.name)
-            monitor(MONITOR_STREAM_FRESHNESS, f"{domain.name}.{product.name}: no record put on stream {stream} for {_hours(freshness.seconds)} "
+            monitor(MONITOR_STREAM_FRESHNESS, f"{domain.name}.{product.name}: no record put on stream {stream} for {duration(freshness.seconds)} "
                     f"(SLA: fresh within {hours} h)", "AWS/Kinesis", "IncomingRecords", {"StreamName": stream},
                     "Sum", "LessThanThreshold", 1, freshness, "breaching")
             monitor(MONITOR_CONSUMER_LAG, f"{domain.name}.{product.name}: a consumer of stream {stream} reads records older than {hours} h",
@@ -155,10 +155,10 @@ def product_monitors(domain: DomainSpec, product: ProductSpec, account_id: str, 
         gap = longest_gap(product.pipeline.schedule)
         missed = alarm_window(gap + grace)
         if missed is None:
-            unwatched.append(f"missed runs of {product.pipeline.schedule!r}: runs can be {_hours(gap)} apart, longer than the 7 days an alarm "
+            unwatched.append(f"missed runs of {product.pipeline.schedule!r}: runs can be {duration(gap)} apart, longer than the 7 days an alarm "
                              "can watch; failed runs are still alarmed")
         else:
-            monitor(MONITOR_PIPELINE_MISSED, f"{domain.name}.{product.name}: no successful pipeline run for {_hours(missed.seconds)} "
+            monitor(MONITOR_PIPELINE_MISSED, f"{domain.name}.{product.name}: no successful pipeline run for {duration(missed.seconds)} "
                     f"(schedule {product.pipeline.schedule!r}, {METRIC_RUN_SUCCEEDED} in {namespace})",
                     namespace, METRIC_RUN_SUCCEEDED, dimensions, "Sum", "LessThanThreshold", 1, missed, "breaching")
     return ProductMonitors(tuple(monitors), tuple(unwatched), product.monitoring.alerting)

@@ -110,7 +110,7 @@ class DomainStack(pulumi.ComponentResource):
         bucket_names = {product: storage.name for product, storage in self.storage.items()}
         self.monitoring = DomainMonitoring(f"{name}-monitoring", DomainMonitoringArgs(
             topic=naming.alert_topic(name), key_arn=self.key.arn, subscriber=spec.owner, topic_policy=policies.alert_topic_policy(settings, name),
-            products=[self._monitors(spec, p, bucket_names.get(p.name), settings, tags(p)) for p in spec.products], tags=tags(),
+            products=[self._monitors(spec, p, bucket_names.get(p.name), tags(p)) for p in spec.products], tags=tags(),
         ), child)
         self.compute = DomainCompute(f"{name}-compute", DomainComputeArgs(
             namespace=naming.namespace(name), service_account=naming.service_account(name), producer_role_arn=self.access.producer_role_arn,
@@ -135,9 +135,8 @@ class DomainStack(pulumi.ComponentResource):
         self.register_outputs(self.outputs)
 
     @staticmethod
-    def _monitors(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings,
-                  tags: Mapping[str, str]) -> ProductMonitorsArgs:
-        watched = product_monitors(spec, product, settings.account_id, settings.region)
+    def _monitors(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, tags: Mapping[str, str]) -> ProductMonitorsArgs:
+        watched = product_monitors(spec, product)
         metrics = None
         if bucket is not None and watched.of_kind(MONITOR_S3_FRESHNESS):
             metrics = RequestMetricsArgs(bucket=bucket, filter_id=naming.request_metrics_filter(product.name), prefix=naming.product_prefix(product.name))

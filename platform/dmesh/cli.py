@@ -505,6 +505,101 @@ def upgrade_status(
     Console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
 
 
+sla_app = typer.Typer(help="What each product promises and what watches it. Example: `dmesh sla status --live`.", no_args_is_help=True)
+app.add_typer(sla_app, name="sla")
+
+STATE_STYLE = {"OK": "green", "ALARM": "red", "INSUFFICIENT_DATA": "yellow", "MISSING": "red"}
+
+
+def _alarm_states(rows: list, region: str | None, endpoint_url: str | None) -> list:
+    """The rows with CloudWatch's current states; an unreachable or refusing CloudWatch stops the command with what to do."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
+
+    from .sla import with_states
+
+    try:
+        client = boto3.client("cloudwatch", region_name=region, endpoint_url=endpoint_url)
+        return with_states(rows, client.describe_alarms)
+    except NoRegionError:
+        message = "no AWS region: pass --region or set AWS_REGION"
+    except NoCredentialsError:
+        message = "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (for LocalStack, any value)"
+    except EndpointConnectionError as exc:
+        message = f"cannot reach CloudWatch at {exc.kwargs.get('endpoint_url')}: check --endpoint-url (LocalStack: `dmesh local start`)"
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        message = f"CloudWatch refused DescribeAlarms: {error.get('Code')}: {error.get('Message')}"
+    except BotoCoreError as exc:
+        message = f"CloudWatch could not be read: {exc}"
+    Console(stderr=True).print(f"[red]error:[/red] {escape_markup(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@sla_app.command("status")
+def sla_status(
+    path: Annotated[Path, typer.Argument(help="Mesh root, or one domain's folder.")] = Path("domain_stacks"),
+    live: Annotated[bool, typer.Option("--live", help="Read each alarm's current state from CloudWatch.")] = False,
+    region: Annotated[str | None, typer.Option("--region", help="AWS region of the alarms (default: AWS_REGION).")] = None,
+    endpoint_url: Annotated[str | None, typer.Option("--endpoint-url", help="CloudWatch endpoint, e.g. LocalStack's (default: AWS_ENDPOINT_URL).")] = None,
+    format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
+) -> None:
+    """Per product: its SLA, the alarms that watch it and, with --live, their states now (ALARM, OK, INSUFFICIENT_DATA, MISSING).
+
+    Example: `dmesh sla status domain_stacks/sales --live --endpoint-url http://localhost:4566`.
+    """
+    from blueprints import load_mesh
+
+    from blueprints.monitoring import duration
+
+    from .sla import declared
+    from .validation import UsageError, resolve_target
+
+    if (region is not None or endpoint_url is not None) and not live:
+        raise _usage_error("--region and --endpoint-url read live states: add --live")
+    from .validation import UsageError, aws_region, endpoint
+
+    try:
+        region, endpoint_url = aws_region(region), endpoint(endpoint_url)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    try:
+        target = resolve_target(path)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    domains = load_mesh(target.root, {}).domains
+    if target.domain is not None:
+        domains = {name: spec for name, spec in domains.items() if spec.folder == target.domain}
+    rows = declared(domains.values())
+    if live:
+        rows = _alarm_states(rows, region, endpoint_url)
+    if format is TableOrJson.json:
+        typer.echo(json.dumps({"products": [r.as_json() for r in rows]}, indent=2))
+        return
+    from rich.table import Column, Table
+
+    table = Table(Column("product", overflow="fold"), "SLA", "alerting", Column("monitor", overflow="fold"), "window",
+                  *(["state"] if live else []))
+    for r in rows:
+        sla = ", ".join(x for x in (f"{r.freshness_hours} h fresh" if r.freshness_hours else "",
+                                    f"{r.availability:g}% up" if r.availability else "") if x) or "none"
+        for i, m in enumerate(r.monitors):
+            cells = [escape_markup(f"{r.domain}.{r.product}") if i == 0 else "", sla if i == 0 else "", r.alerting if i == 0 else "",
+                     m.kind, duration(m.window_seconds)]
+            if live:
+                cells.append(f"[{STATE_STYLE.get(m.state or '', 'white')}]{m.state}[/]")
+            table.add_row(*cells)
+        for gap in r.unwatched:
+            table.add_row(*(["", "", "", f"[yellow]not watched:[/yellow] {escape_markup(gap)}", ""] + ([""] if live else [])))
+    Console().print(table)
+
+
 local_app = typer.Typer(help="LocalStack for offline testing: host mode without Docker. Example: `dmesh local start`.",
                         no_args_is_help=True)
 app.add_typer(local_app, name="local")

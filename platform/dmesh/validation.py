@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import urllib.parse
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,29 @@ def resolve_target(path: Path) -> Target:
     if not domain_folders(path):
         raise UsageError(f"{path} holds no domain (a folder with {DOMAIN_FILE}); give a mesh root or a domain folder")
     return Target(path.resolve(), None)
+
+
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def aws_region(region: str | None) -> str | None:
+    if region is not None and not AWS_REGION.match(region):
+        raise UsageError(f"--region {region!r} is not an AWS region name (e.g. eu-west-1)")
+    return region
+
+
+def endpoint(url: str | None) -> str | None:
+    """An endpoint URL botocore can use: http(s)://host[:port], nothing else."""
+    if url is None:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--endpoint-url {url!r} is not an http(s) URL (e.g. http://localhost:4566)")
+    try:
+        parts.port
+    except ValueError:
+        raise UsageError(f"--endpoint-url {url!r} has an invalid port") from None
+    return url
 
 
 def output_file(path: Path | None) -> Path | None:
