@@ -42,6 +42,7 @@ class Registration:
     source_line: int = 0
     dependencies: list[str] = field(default_factory=list)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)  # the URNs this resource claims (its own earlier identities)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,6 +66,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
 
+    def SupportsFeature(self, request):  # noqa: N802 - gRPC method name
+        # Without alias specs the SDK resolves every alias (parents' included) into full URNs itself, as it does for
+        # engines that predate them: the recorded aliases are then the exact URNs the engine would match state against.
+        if request.id == "aliasSpecs":
+            return type("SupportsFeatureResponse", (object,), {"hasSupport": False})
+        return super().SupportsFeature(request)
+
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
@@ -76,6 +84,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 provider=request.provider, source_file=request.sourcePosition.uri.removeprefix("file://"),
                 source_line=request.sourcePosition.line, dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                aliases=list(request.aliasURNs),
             ))
         return response
 
