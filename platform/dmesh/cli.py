@@ -505,6 +505,35 @@ def upgrade_status(
     Console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
 
 
+@upgrade_app.command("urns")
+def upgrade_urns(
+    path: Annotated[Path, typer.Argument(help="Mesh root.")] = Path("domain_stacks"),
+    stack: Annotated[str, typer.Option("--stack", help="Stack config to run each domain with.")] = "dev",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """The URN of every resource of every domain, as JSON: recorded at a release, it lets CI prove no later change drops one.
+
+    Example (at a release): `dmesh upgrade urns domain_stacks -o tests/data/release-urns.json`.
+    """
+    from blueprints import domain_folders
+
+    from .upgrade.snapshot import capture
+    from .upgrade.urns import urn_sets
+    from .validation import UsageError, resolve_target
+
+    output = _checked_output(output)
+    try:
+        target = resolve_target(path)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    snapshots = capture(domain_folders(target.root), stack)
+    failed = {d: e for d, (_, e) in snapshots.items() if e}
+    if failed:
+        Console(stderr=True).print("\n".join(f"[red]error:[/red] {escape_markup(d)}: {escape_markup(e)}" for d, e in failed.items()), highlight=False)
+        raise typer.Exit(1)
+    _emit(json.dumps(urn_sets(snapshots), indent=2) + "\n", output)
+
+
 sla_app = typer.Typer(help="What each product promises and what watches it. Example: `dmesh sla status --live`.", no_args_is_help=True)
 app.add_typer(sla_app, name="sla")
 

@@ -62,15 +62,19 @@ class Workers:
         self._lock = threading.Lock()
         self.stopping = False
 
-    def run(self, folder: Path, stack: str) -> tuple[list[Registration], str | None, float]:
+    def run(self, folder: Path, stack: str, code_root: Path | None = None) -> tuple[list[Registration], str | None, float]:
+        """Run one project; `code_root` runs it against another checkout of the platform (its blueprints and components)."""
         start = time.perf_counter()
+        env = None
+        if code_root is not None:
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(code_root), str(code_root / "platform"), os.environ.get("PYTHONPATH", "")])}
         with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
             output = Path(tmp) / "result.json"
             with self._lock:
                 if self.stopping:
                     return [], "the review was stopped", 0.0
                 proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
                 self._live.add(proc)
             try:
                 _, stderr = proc.communicate(timeout=WORKER_TIMEOUT_S)
