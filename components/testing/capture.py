@@ -66,6 +66,16 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them: the parent's whole type chain, not only its last type (the SDK's mock
+        keeps the last one), and nothing for the root stack. Alias URNs, which the SDK computes with the whole
+        chain (`pulumi.runtime.resource.create_urn`), then match the URNs they stand for."""
+        prefix = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::"
+        qualified = parent.split("::")[2] if parent else ""
+        if qualified and qualified != "pulumi:pulumi:Stack":
+            return f"{prefix}{qualified}${type_}::{name}"
+        return f"{prefix}{type_}::{name}"
+
     def SupportsFeature(self, request):  # noqa: N802 - gRPC method name
         # Without alias specs the SDK resolves every alias (parents' included) into full URNs itself, as it does for
         # engines that predate them: the recorded aliases are then the exact URNs the engine would match state against.
