@@ -19,6 +19,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import ROOT
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -76,12 +77,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             return f"{prefix}{qualified}${type_}::{name}"
         return f"{prefix}{type_}::{name}"
 
-    def SupportsFeature(self, request):  # noqa: N802 - gRPC method name
+    def GetDeploymentInfo(self, request):  # noqa: N802 - gRPC method name
         # Without alias specs the SDK resolves every alias (parents' included) into full URNs itself, as it does for
         # engines that predate them: the recorded aliases are then the exact URNs the engine would match state against.
-        if request.id == "aliasSpecs":
-            return type("SupportsFeatureResponse", (object,), {"hasSupport": False})
-        return super().SupportsFeature(request)
+        info = super().GetDeploymentInfo(request)
+        features = [f for f in info.supportedFeatures if f != resource_pb2.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS]
+        return resource_pb2.DeploymentInfo(supportedFeatures=features)
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)

@@ -24,7 +24,7 @@ def expected_names(domain: str, s3: list[str], kinesis: list[str], granted_strea
     if consumer_policy:
         names.add(f"{domain}-access-consumer-policy")
     for p in s3:
-        names |= {f"{domain}-{p}"} | {f"{domain}-{p}-{part}" for part in STORAGE_PARTS}
+        names |= {f"{domain}-{p}", f"{domain}-{p}-guard"} | {f"{domain}-{p}-{part}" for part in STORAGE_PARTS}
     for p in kinesis:
         names |= {f"{domain}-{p}-stream", f"{domain}-{p}-stream-kinesis"}
     names |= {f"{domain}-{p}-stream-policy" for p in granted_streams}
@@ -68,7 +68,10 @@ def test_type_tokens_and_parents(build, example_specs):
             continue
         parent = got.parent_of(reg)
         assert parent is not None, reg.name
-        # children are named after their component and parented to it
+        # children are named after their component and parented to it; a guarded bucket's children keep the names
+        # (and, through aliases, the URNs) they had under the product's storage before the GuardedBucket existed
+        if parent.type == "dmesh:storage:GuardedBucket":
+            parent = got.parent_of(parent)
         assert reg.name.startswith(parent.name), (reg.name, parent.name)
 
 
@@ -359,3 +362,13 @@ def test_extra_tags_reach_every_taggable_resource_but_never_replace_the_mesh_tag
     assert len(got) == 10 + 1 + 8 and set(got) == set(plain)  # ... alert topic and alarms (2 S3, 2 stream, 2 x 2 pipeline)
     for name, tags in got.items():
         assert tags == {"team": "growth", **plain[name]}, name  # the mesh's dmesh:* values, whatever the program asked
+
+
+def test_a_guarded_buckets_children_claim_the_urns_they_had_under_the_products_storage(build, example_specs):
+    got = build(example_specs["sales"])
+    guard = got.named("sales-orders-guard")
+    assert guard.type == "dmesh:storage:GuardedBucket" and got.parent_of(guard).name == "sales-orders"
+    children = [r for r in got.registrations if r.parent == guard.urn]
+    assert {r.name for r in children} == {f"sales-orders-{part}" for part in STORAGE_PARTS}
+    for child in children:
+        assert child.urn.replace("$dmesh:storage:GuardedBucket$", "$") in child.aliases, child.name

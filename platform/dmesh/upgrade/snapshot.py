@@ -16,7 +16,7 @@ def capture(folders: Iterable[Path], stack: str = "dev", code_root: Path | None 
             say: Callable[[str], None] = lambda _m: None) -> dict[str, Snapshot]:
     """Each domain folder run under mocks in its own process; by folder name."""
     workers = Workers()
-    folders = list(folders)
+    folders = [f.resolve() for f in folders]
 
     def one(folder: Path) -> tuple[str, Snapshot]:
         registrations, error, seconds = workers.run(folder, stack, code_root)

@@ -31,4 +31,6 @@ def test_a_dropped_urn_is_reported():
     registrations, error = snapshots["sales"]
     victim = next(r for r in registrations if r["type"] == "aws:s3/bucket:Bucket")
     kept = [r for r in registrations if r is not victim]
-    assert missing({"sales": recorded["sales"]}, {"sales": (kept, error)}) == {"sales": [victim["urn"]]}
+    identities = {victim["urn"], *victim["aliases"]}
+    assert missing({"sales": recorded["sales"]}, {"sales": (kept, error)}) == {"sales": [u for u in recorded["sales"] if u in identities]}
+    assert len(missing({"sales": recorded["sales"]}, {"sales": (kept, error)})["sales"]) == 1
