@@ -27,6 +27,7 @@ from .spec import (
     QuotaSpec,
     S3PortSpec,
     SlaSpec,
+    StorageSpec,
     classification_rank,
 )
 from .yaml_source import LineIndex, SourceDocument, format_path, read_yaml
@@ -93,6 +94,7 @@ def _resolve_product(doc: DataProduct, preset: Preset, contract: ContractSpec, l
             grace_minutes=defaults.monitoring.grace_minutes if doc.monitoring is None or doc.monitoring.grace_minutes is None
             else doc.monitoring.grace_minutes,
         ),
+        storage=StorageSpec(defaults.storage.intelligent_tiering_after_days, defaults.storage.inventory) if s3 else StorageSpec(),
     )
 
 

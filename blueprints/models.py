@@ -197,6 +197,13 @@ class PresetMonitoring(Document):
     grace_minutes: Annotated[int, Field(ge=0, le=1440)] = 30
 
 
+class PresetStorage(Document):
+    """How product buckets age: cheaper storage for data nobody reads, and a report of what they hold."""
+
+    intelligent_tiering_after_days: Annotated[int, Field(ge=0, le=3650)] | None = None
+    inventory: Literal["Daily", "Weekly"] | None = None
+
+
 class PresetProduct(Document):
     output_ports: list[OutputPort]
     retention_days: int
@@ -205,6 +212,7 @@ class PresetProduct(Document):
     pipeline: PresetPipeline
     sla: Sla
     monitoring: PresetMonitoring = PresetMonitoring()
+    storage: PresetStorage = PresetStorage()
 
 
 class Deprecation(Document):

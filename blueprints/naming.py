@@ -118,6 +118,9 @@ def request_metrics_filter(product: str) -> str:
     return f"dmesh-{product}"[:METRICS_FILTER_MAX]
 
 
+INVENTORY_PREFIX = "inventory/"  # where S3 Inventory reports of product buckets land in the audit bucket
+
+
 def registry_key(domain: str, product: str) -> str:
     return f"products/{domain}/{product}.json"
 

@@ -73,6 +73,12 @@ class MonitoringSpec:
 
 
 @dataclass(frozen=True)
+class StorageSpec:
+    tiering_after_days: int | None = None  # objects move to S3 Intelligent-Tiering after this many days
+    inventory: str | None = None  # Daily | Weekly S3 Inventory report of the product bucket
+
+
+@dataclass(frozen=True)
 class ProductRef:
     domain: str
     product: str
@@ -101,6 +107,7 @@ class ProductSpec:
     sla: SlaSpec
     line: int = 0
     monitoring: MonitoringSpec = MonitoringSpec()
+    storage: StorageSpec = StorageSpec()
 
 
 @dataclass(frozen=True)

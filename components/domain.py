@@ -34,7 +34,7 @@ from .compute import DomainCompute, DomainComputeArgs, PipelineArgs
 from .iam import DomainAccess, DomainAccessArgs
 from .monitoring import DomainMonitoring, DomainMonitoringArgs, ProductMonitorsArgs, RequestMetricsArgs
 from .settings import PlatformSettings, load_settings
-from .storage import DomainKey, DomainKeyArgs, GuardedBucketArgs, ProductStorage, ProductStorageArgs
+from .storage import DomainKey, DomainKeyArgs, GuardedBucketArgs, InventoryArgs, ProductStorage, ProductStorageArgs
 from .streaming import ProductStream, ProductStreamArgs
 
 
@@ -91,6 +91,9 @@ class DomainStack(pulumi.ComponentResource):
             bucket=naming.bucket_name(name, p.name), key_arn=self.key.arn,
             policy=policies.json_text(policies.bucket_policy(settings, name, p.name, p.grants)),
             expire_days=p.retention_days, log_target=settings.audit_bucket, tags=tags(p),
+            # tiering only pays for data that outlives it (S3 also refuses a transition on or after the expiration day)
+            tiering_after_days=p.storage.tiering_after_days if (p.storage.tiering_after_days or 0) < p.retention_days else None,
+            inventory=InventoryArgs(settings.audit_bucket, p.storage.inventory, naming.INVENTORY_PREFIX.rstrip("/")) if p.storage.inventory else None,
         )), child) for p in spec.products if p.s3}
         self.streams = {p.name: ProductStream(f"{name}-{p.name}-stream", ProductStreamArgs(
             product=p.name, stream=naming.stream_name(name, p.name), retention_hours=p.kinesis.retention_hours, key_arn=self.key.arn,

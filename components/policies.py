@@ -99,6 +99,13 @@ def alert_topic_policy(settings: PlatformSettings, domain: str) -> dict[str, Any
     return document([alarm_delivery(settings, SNS_ALARM_DELIVERY, arns.topic(settings.region, settings.account_id, naming.alert_topic(domain)))])
 
 
+def inventory_delivery(bucket: str, account_id: str, partition: str) -> Statement:
+    """S3 Inventory reports of the account's mesh buckets may be written under `inventory/` (S3 user guide, inventory destination)."""
+    return {"Sid": "S3InventoryReports", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": arns.objects(bucket, f"{naming.INVENTORY_PREFIX}*", partition),
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": arns.bucket("dm-*", partition)}}}
+
+
 def _deny_ungranted_consumers(settings: PlatformSettings, domain: str, grants: tuple[str, ...], actions: list[str],
                               resources: list[str]) -> Statement:
     """The producer's word is final: other domains' consumer roles are refused even if they grant themselves access."""

@@ -505,6 +505,129 @@ def upgrade_status(
     Console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
 
 
+class UpgradeFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _print_upgrade(diffs: list, format: UpgradeFormat, title: str, allowed: list[str], extra: dict | None = None) -> None:
+    from .upgrade.report import render_json, render_markdown, render_text
+
+    if format is UpgradeFormat.json:
+        typer.echo(render_json(diffs, allowed, extra), nl=False)
+    elif format is UpgradeFormat.markdown:
+        typer.echo(render_markdown(diffs, title, allowed), nl=False)
+    else:
+        typer.echo(render_text(diffs, allowed), nl=False)
+
+
+@upgrade_app.command("apply")
+def upgrade_apply(
+    path: Annotated[Path, typer.Argument(help="Mesh root.")] = Path("domain_stacks"),
+    preset: Annotated[str, typer.Option("--preset", help="The preset to move to, <name>@<major> (e.g. batch@2).")] = "",
+    domain: Annotated[list[str] | None, typer.Option("--domain", help="Only this domain (repeatable); default: every domain on the family.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview and report; write nothing.")] = False,
+    allow_replace: Annotated[list[str] | None, typer.Option("--allow-replace", help="URN of a stateful resource that may be replaced or deleted.")] = None,
+    stack: Annotated[str, typer.Option("--stack", help="Stack config each domain is previewed with.")] = "dev",
+    format: Annotated[UpgradeFormat, typer.Option("--format", "-f", help="markdown (a pull-request description), text or json.")] = UpgradeFormat.markdown,
+) -> None:
+    """Move domains to a newer preset: preview each before and after offline, refuse if a stateful resource would be
+    replaced or deleted, else rewrite their domain.yaml (one line each) and print a summary for the pull request.
+
+    Exit codes: 0 upgraded (or nothing to do), 1 refused or invalid after the upgrade, 2 bad input.
+    Example: `dmesh upgrade apply --preset batch@2 --dry-run`.
+    """
+    import re
+
+    from blueprints import load_presets
+    from blueprints.models import PRESET_REF
+
+    from .governance.config import mesh_levels
+    from .upgrade.apply import UpgradeError, upgrade
+    from .validation import UsageError, resolve_target
+
+    if not re.fullmatch(PRESET_REF, preset or ""):
+        raise _usage_error(f"--preset {preset!r} is not <name>@<major> (e.g. batch@2)")
+    if preset not in load_presets():
+        raise _usage_error(f"--preset {preset}: no such preset; the platform has {', '.join(sorted(load_presets()))}")
+    try:
+        target = resolve_target(path)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    say = Console(stderr=True).print
+    allowed = list(allow_replace or [])
+    try:
+        outcome = upgrade(target.root, preset, mesh_levels(), domain or [], allowed, dry_run, stack, say=lambda m: say(escape_markup(m), highlight=False))
+    except UpgradeError as exc:
+        raise _usage_error(str(exc)) from None
+    for note in outcome.notes:
+        say(escape_markup(note), highlight=False)
+    if not outcome.rewrites:
+        say(f"no domain to move to {preset}", highlight=False)
+        return
+    title = f"Upgrade to {preset}: " + ", ".join(f"{r.domain} ({r.old} -> {r.new}, {r.file.name}:{r.line})" for r in outcome.rewrites)
+    _print_upgrade(outcome.diffs, format, title, allowed,
+                   {"preset": preset, "written": outcome.written, "findings": outcome.findings,
+                    "rewrites": [{"domain": r.domain, "file": str(r.file), "line": r.line, "from": r.old, "to": r.new} for r in outcome.rewrites]})
+    from .upgrade.report import refusal_lines
+
+    refusals = refusal_lines(outcome.diffs, allowed)
+    errors = [d for d in outcome.diffs if d.error]
+    for line in refusals:
+        say(f"[red]refused:[/red] {escape_markup(line)}", highlight=False, soft_wrap=True)
+    if refusals:
+        say("nothing was written; if a replacement is intended, name its URN with --allow-replace", highlight=False)
+    for d in errors:
+        say(f"[red]error:[/red] {escape_markup(d.domain)} could not be previewed: {escape_markup(d.error or '')}", highlight=False, soft_wrap=True)
+    for finding in outcome.findings:
+        say(f"[red]invalid after the upgrade:[/red] {escape_markup(finding)}", highlight=False, soft_wrap=True)
+    if refusals or errors or outcome.findings:
+        raise typer.Exit(1)
+    say("dry run: nothing written" if dry_run else f"rewrote {len(outcome.rewrites)} file(s); the mesh validates", highlight=False)
+
+
+@upgrade_app.command("impact")
+def upgrade_impact(
+    path: Annotated[Path, typer.Argument(help="Mesh root (inside the git checkout of the platform).")] = Path("domain_stacks"),
+    base: Annotated[str, typer.Option("--base", help="Git revision of the platform to compare with (e.g. origin/main).")] = "",
+    allow_replace: Annotated[list[str] | None, typer.Option("--allow-replace", help="URN of a stateful resource that may be replaced or deleted.")] = None,
+    stack: Annotated[str, typer.Option("--stack", help="Stack config each domain is previewed with.")] = "dev",
+    format: Annotated[UpgradeFormat, typer.Option("--format", "-f", help="text, markdown (a pull-request comment) or json.")] = UpgradeFormat.text,
+) -> None:
+    """What a platform change does to every domain: preview each domain with the --base revision's components and
+    presets and with this checkout's, and diff. Exit 1 when a stateful resource would be replaced or deleted.
+
+    Example (platform CI): `dmesh upgrade impact --base origin/main --format markdown`.
+    """
+    from blueprints import domain_folders
+
+    from .upgrade.impact import ImpactError, impact
+    from .validation import UsageError, resolve_target
+
+    if not base:
+        raise _usage_error("--base is required: the git revision to compare with (e.g. origin/main)")
+    try:
+        target = resolve_target(path)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    say = Console(stderr=True).print
+    allowed = list(allow_replace or [])
+    try:
+        result = impact(target.root, domain_folders(target.root), base, stack, say=lambda m: say(escape_markup(m), highlight=False))
+    except ImpactError as exc:
+        raise _usage_error(str(exc)) from None
+    _print_upgrade(result.diffs, format, f"Impact of this change on {len(result.diffs)} domain(s) (base {result.base})", allowed,
+                   {"base": result.base})
+    from .upgrade.report import refusal_lines
+
+    refusals = refusal_lines(result.diffs, allowed)
+    for line in refusals:
+        say(f"[red]refused:[/red] {escape_markup(line)}", highlight=False, soft_wrap=True)
+    if refusals or any(d.error for d in result.diffs):
+        raise typer.Exit(1)
+
+
 @upgrade_app.command("urns")
 def upgrade_urns(
     path: Annotated[Path, typer.Argument(help="Mesh root.")] = Path("domain_stacks"),

@@ -9,7 +9,15 @@ import pulumi_aws as aws
 
 from blueprints import arns, naming
 from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_COST_CENTER, TAG_DOMAIN, TAG_OWNER
-from components.policies import access_log_delivery, account_root, deny_insecure_transport, document, json_text, kms_administration
+from components.policies import (
+    access_log_delivery,
+    account_root,
+    deny_insecure_transport,
+    document,
+    inventory_delivery,
+    json_text,
+    kms_administration,
+)
 from components.storage import GuardedBucketArgs, guarded_bucket
 
 
@@ -44,7 +52,8 @@ class PlatformStack(pulumi.ComponentResource):
         self.audit_bucket = guarded_bucket(f"{name}-audit", GuardedBucketArgs(
             bucket=args.audit_bucket, key_arn=None, expire_days=365, noncurrent_days=None, tags=tags,
             policy=json_text(document([deny_insecure_transport(args.audit_bucket, partition),
-                                       access_log_delivery(args.audit_bucket, args.account_id, partition)]))), self)
+                                       access_log_delivery(args.audit_bucket, args.account_id, partition),
+                                       inventory_delivery(args.audit_bucket, args.account_id, partition)]))), self)
         self.catalog_bucket = guarded_bucket(f"{name}-catalog", GuardedBucketArgs(
             bucket=args.catalog_bucket, key_arn=self.key.arn, log_target=self.audit_bucket.bucket, tags=tags,
             policy=json_text(document([deny_insecure_transport(args.catalog_bucket, partition)]))), self)

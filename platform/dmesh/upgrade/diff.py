@@ -83,10 +83,28 @@ def _compare(old: Mapping[str, Any], new: Mapping[str, Any], moved_from: str | N
     return None
 
 
+def engine_urns(registrations: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The registrations with URNs as the engine makes them (the parent's whole type chain, nothing for the root stack).
+
+    A base revision's harness may have recorded the shorter URNs of the SDK's mock; rebuilt from each resource's
+    type, name and parent (parents register first), both runs speak of the same resources in the same words.
+    """
+    qualified: dict[str, str] = {}
+    result = []
+    for r in registrations:
+        head, _, _ = r["urn"].rpartition("::")
+        prefix = head[: head.rfind("::") + 2]  # urn:pulumi:<stack>::<project>::
+        parent = qualified.get(r.get("parent") or "")
+        own = f"{parent}${r['type']}" if parent else r["type"]
+        qualified[r["urn"]] = own
+        result.append({**r, "urn": f"{prefix}{own}::{r['name']}"})
+    return result
+
+
 def diff_registrations(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> list[Change]:
     """Custom resources only: components hold nothing, and their renames show in their children's URNs."""
-    old = {r["urn"]: r for r in before if r.get("custom")}
-    new = {r["urn"]: r for r in after if r.get("custom")}
+    old = {r["urn"]: r for r in engine_urns(before) if r.get("custom")}
+    new = {r["urn"]: r for r in engine_urns(after) if r.get("custom")}
     claims = {alias: r for r in new.values() for alias in r.get("aliases", ()) if alias not in new}
     changes: list[Change] = []
     matched: set[str] = set()
