@@ -59,7 +59,9 @@ def test_status_command_on_the_example_mesh():
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["summary"] == {"batch@1": 1, "ml-features@1": 1, "streaming@1": 1}
-    assert all(not d["behind"] and d["deprecated"] is None for d in report["domains"])
+    assert {d["domain"]: (d["latest"], d["behind"]) for d in report["domains"]} == {
+        "marketing": ("streaming@1", False), "ml-features": ("ml-features@1", False), "sales": ("batch@2", True)}
+    assert all(d["deprecated"] is None for d in report["domains"])
     assert json.loads(subprocess.run([sys.executable, "-m", "dmesh", "validate", "domain_stacks", "--format", "json"],
                                      capture_output=True, text=True, cwd=REPO).stdout)["warnings"] == []
 

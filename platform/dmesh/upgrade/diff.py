@@ -93,9 +93,15 @@ def engine_urns(registrations: Iterable[Mapping[str, Any]]) -> list[dict[str, An
     result = []
     for r in registrations:
         head, _, _ = r["urn"].rpartition("::")
-        prefix = head[: head.rfind("::") + 2]  # urn:pulumi:<stack>::<project>::
-        parent = qualified.get(r.get("parent") or "")
-        own = f"{parent}${r['type']}" if parent else r["type"]
+        cut = head.rfind("::") + 2
+        prefix, recorded = head[:cut], head[cut:]  # urn:pulumi:<stack>::<project>::, and the recorded type chain
+        parent = r.get("parent") or ""
+        if parent.rpartition("::")[0].endswith("::pulumi:pulumi:Stack"):
+            own = r["type"]  # the root stack is no part of a URN
+        elif parent in qualified:
+            own = f"{qualified[parent]}${r['type']}"
+        else:
+            own = recorded
         qualified[r["urn"]] = own
         result.append({**r, "urn": f"{prefix}{own}::{r['name']}"})
     return result

@@ -33,7 +33,7 @@ STATEFUL: dict[str, tuple[str, tuple[CreateOnly, ...]]] = {
     )),
     "aws:glue/catalogDatabase:CatalogDatabase": ("the domain's catalog", (
         CreateOnly("name", "cfn:AWS::Glue::Database:/properties/DatabaseName"),
-        CreateOnly("catalogId", "cfn:AWS::Glue::Database:/properties/CatalogId"),
+        CreateOnly("catalogId", "api:Glue CreateDatabase CatalogId (a database belongs to the catalog it was created in)"),
     )),
     "aws:glue/catalogTable:CatalogTable": ("a product's table definition and partitions", (
         CreateOnly("name", "cfn:AWS::Glue::Table:/properties/TableInput/Name"),

@@ -47,8 +47,13 @@ def render_text(diffs: Sequence[DomainDiff], allowed: Iterable[str] = ()) -> str
 def render_markdown(diffs: Sequence[DomainDiff], title: str, allowed: Iterable[str] = ()) -> str:
     allow = list(allowed)
     refusals = refusal_lines(diffs, allow)
-    verdict = (f"**Refused:** {len(refusals)} stateful resource(s) would be replaced or deleted." if refusals
-               else "**Safe:** no stateful resource is replaced or deleted.")
+    destroying = sum(1 for d in diffs for c in d.changes if c.destroys_data)
+    if refusals:
+        verdict = f"**Refused:** {len(refusals)} stateful resource(s) would be replaced or deleted."
+    elif destroying:
+        verdict = f"**Allowed:** {destroying} stateful resource(s) are replaced or deleted, each named with --allow-replace; their data is lost."
+    else:
+        verdict = "**Safe:** no stateful resource is replaced or deleted."
     lines = [f"### {title}", "", verdict, "", "| domain | added | updated | replaced | deleted |", "|---|---|---|---|---|"]
     for d in diffs:
         if d.error:
