@@ -21,7 +21,8 @@ from pydantic import ValidationError
 
 from .errors import BlueprintError, Finding
 from .vocabulary import CLASSIFICATIONS
-from .spec import Column, ContractSpec
+from . import naming
+from .spec import Column, ContractSpec, TableSpec
 from .yaml_source import PathPart, SourceDocument, format_path, read_yaml
 
 LOGICAL_TO_GLUE = {
@@ -196,24 +197,57 @@ def _highest_classification(prop: SchemaProperty, where: tuple[PathPart, ...], f
     return max(found, key=CLASSIFICATIONS.index) if found else None
 
 
-def _pick_schema(model: OpenDataContractStandard, product: str, doc: SourceDocument, findings: list[Finding]) -> tuple[int, SchemaObject] | None:
+# a schema object that becomes a table: lower-cased, its name is a key prefix and ('-' as '_') a Glue table name
+TABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+
+def _pick_tables(model: OpenDataContractStandard, wanted: tuple[str, ...] | None, doc: SourceDocument,
+                 findings: list[Finding]) -> list[tuple[int, SchemaObject]]:
+    """Every schema object of the contract, or the ones the blueprint lists, in the contract's order."""
     objects = model.schema_ or []
     if not objects:
         findings.append(Finding(doc.file, 1, "schema", "the contract defines no schema object", "add `schema:` with one object and its properties"))
-        return None
-    named = [(i, o) for i, o in enumerate(objects) if o.name == product]
-    if named:
-        return named[0]
-    if len(objects) == 1:
-        return 0, objects[0]
-    findings.append(
-        Finding(doc.file, doc.index.line_of(("schema",)), "schema",
-                f"several schema objects and none is named {product!r}", f"name the product's object {product!r}")
-    )
-    return None
+        return []
+    names = [o.name or "" for o in objects]
+    if wanted:
+        missing = [w for w in wanted if w not in names]
+        if missing:
+            findings.append(Finding(doc.file, doc.index.line_of(("schema",)), "schema",
+                                    f"the blueprint lists tables {missing} that the contract does not define (its schema objects: {names})",
+                                    "list schema object names under the product's `tables:`, or add the objects"))
+        picked = [(i, o) for i, o in enumerate(objects) if o.name in wanted]
+    else:
+        picked = list(enumerate(objects))
+    if len(picked) > 1:
+        seen: set[str] = set()
+        for i, obj in picked:
+            where = ("schema", i, "name")
+            if not TABLE_NAME.match(obj.name or ""):
+                findings.append(Finding(doc.file, doc.index.line_of(where), format_path(where),
+                                        f"schema object name {obj.name!r} cannot name a table of a multi-table product",
+                                        "use letters, digits, '_' and '-', starting with a letter (at most 64)"))
+            elif obj.name.lower().replace("-", "_") in seen:
+                findings.append(Finding(doc.file, doc.index.line_of(where), format_path(where),
+                                        f"schema object name {obj.name!r} gives the same table as another object", "give each object its own name"))
+            seen.add((obj.name or "").lower().replace("-", "_"))
+    return picked
 
 
-def load_contract(file: Path, product: str) -> ContractSpec:
+def _partition_keys(props: list[tuple[int, SchemaProperty, Column]], where: tuple[PathPart, ...], findings: list[Finding],
+                    doc: SourceDocument) -> tuple[list[Column], list[Column]]:
+    """(columns, partition keys): `partitioned` properties become Glue partition keys, in `partitionKeyPosition` order."""
+    keys = [(i, p, c) for i, p, c in props if p.partitioned]
+    for i, _, column in keys:
+        if column.glue_type.startswith(("array<", "struct<", "map<")):
+            at = (*where, i, "partitioned")
+            findings.append(Finding(doc.file, doc.index.line_of(at), format_path(at),
+                                    f"partition key {column.name!r} is a {column.glue_type.split('<')[0]}; a partition value is one scalar",
+                                    "partition by a string, number, date or timestamp column"))
+    ordered = sorted(keys, key=lambda k: (k[1].partitionKeyPosition is None, k[1].partitionKeyPosition or 0, k[0]))
+    return [c for _, p, c in props if not p.partitioned], [c for _, _, c in ordered]
+
+
+def load_contract(file: Path, product: str, tables: tuple[str, ...] | None = None) -> ContractSpec:
     """Load and check a product's contract; every problem is reported with its line."""
     doc = read_yaml(file)
     findings: list[Finding] = []
@@ -233,22 +267,24 @@ def load_contract(file: Path, product: str) -> ContractSpec:
         raise BlueprintError(
             [Finding(file, doc.index.line_of(tuple(e["loc"])), format_path(tuple(e["loc"])), e["msg"], "see the ODCS v3 reference") for e in exc.errors()]
         ) from None
-    picked = _pick_schema(model, product, doc, findings)
-    columns: list[Column] = []
-    if picked is not None:
-        index, obj = picked
+    picked = _pick_tables(model, tables, doc, findings)
+    layout = naming.product_tables(product, [(o.name or "").lower() for _, o in picked]) if picked else []
+    specs: list[TableSpec] = []
+    for (index, obj), (glue_name, prefix) in zip(picked, layout):
         if not obj.properties:
             findings.append(Finding(file, doc.index.line_of(("schema", index)), format_path(("schema", index)), "the schema object has no properties", "list the product's columns under `properties:`"))
         _check_names(obj.properties or [], ("schema", index, "properties"), findings, doc)
+        built: list[tuple[int, SchemaProperty, Column]] = []
         for i, prop in enumerate(obj.properties or []):
             where: tuple[PathPart, ...] = ("schema", index, "properties", i)
             classification = _highest_classification(prop, where, findings, doc)
             if not prop.name:
                 findings.append(Finding(file, doc.index.line_of(where), format_path(where), "a property needs a name", "add `name:`"))
                 continue
-            columns.append(Column(prop.physicalName or prop.name, _glue_type(prop, where, findings, doc), prop.description or "", classification,
-                                  bool(prop.required), doc.index.line_of((*where, "classification"))))
+            built.append((i, prop, Column(prop.physicalName or prop.name, _glue_type(prop, where, findings, doc), prop.description or "", classification,
+                                          bool(prop.required), doc.index.line_of((*where, "classification")))))
+        columns, keys = _partition_keys(built, ("schema", index, "properties"), findings, doc)
+        specs.append(TableSpec(obj.name or product, glue_name, prefix, tuple(columns), tuple(keys), doc.index.line_of(("schema", index))))
     if findings:
         raise BlueprintError(findings)
-    return ContractSpec(file, model.id or "", model.name or product, model.version or "", model.status or "", tuple(columns))
-
+    return ContractSpec(file, model.id or "", model.name or product, model.version or "", model.status or "", tuple(specs))

@@ -60,6 +60,16 @@ class ObservabilityDescriptor(Model):
     unwatched: list[str]
 
 
+class TableDescriptor(Model):
+    """One table of the product: where its objects live and what Glue calls it."""
+
+    name: str
+    glueTable: str
+    location: str  # s3://bucket/prefix/, or the stream for a stream-only product
+    columns: list[dict[str, str]]
+    partitionKeys: list[dict[str, str]]
+
+
 class ProductDescriptor(Model):
     apiVersion: Literal["dmesh/v1"] = "dmesh/v1"
     kind: Literal["DataProduct"] = "DataProduct"
@@ -75,6 +85,7 @@ class ProductDescriptor(Model):
     grants: list[str]
     sla: dict[str, float | int | None]
     catalog: dict[str, str]
+    tables: list[TableDescriptor]
     observability: ObservabilityDescriptor
 
 
@@ -113,6 +124,13 @@ def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, 
         inputs=[str(i) for i in product.inputs],
         grants=list(product.grants),
         sla={"freshnessHours": product.sla.freshness_hours, "availability": product.sla.availability},
-        catalog={"database": naming.glue_database(domain.name), "table": naming.glue_table(product.name)},
+        catalog={"database": naming.glue_database(domain.name),
+                 **({"table": product.contract.tables[0].glue_name} if len(product.contract.tables) == 1 else {})},
+        tables=[TableDescriptor(
+            name=t.name, glueTable=t.glue_name,
+            location=f"s3://{naming.bucket_name(domain.name, product.name)}/{t.prefix}" if product.s3 else naming.stream_name(domain.name, product.name),
+            columns=[{"name": c.name, "type": c.glue_type} for c in t.columns],
+            partitionKeys=[{"name": c.name, "type": c.glue_type} for c in t.partition_keys],
+        ) for t in product.contract.tables],
         observability=observability(domain, product, account_id, region),
     )

@@ -137,7 +137,7 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path) -
                                     f"contract file {product.contract} not found", f"create {product.contract} (ODCS v3) or fix the path"))
             continue
         try:
-            contract = load_contract(contract_file, product.name)
+            contract = load_contract(contract_file, product.name, tuple(product.tables) if product.tables else None)
         except BlueprintError as exc:
             findings += exc.findings
             continue

@@ -146,6 +146,8 @@ class DataProduct(Document):
     pipeline: Pipeline | None = None
     sla: Sla | None = None
     monitoring: Monitoring | None = None
+    tables: Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(
+        min_length=1, description="Schema objects of the contract published as tables (default: every one).")] | None = None
 
 
 class Governance(Document):

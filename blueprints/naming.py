@@ -86,6 +86,18 @@ def product_prefix(product: str) -> str:
     return f"{product}/"
 
 
+TABLE_SEPARATOR = "__"  # product names never hold '_', so `<product>__<table>` cannot be another product's table
+
+
+def product_tables(product: str, tables: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """(Glue table, key prefix) of each table of a product. A one-table product is its own table (`orders`, `orders/`);
+    the tables of a multi-table product live side by side under the product's prefix (`orders__lines`, `orders/lines/`),
+    so a grant on the product's prefix covers exactly its tables."""
+    if len(tables) == 1:
+        return [(glue_table(product), product_prefix(product))]
+    return [(f"{glue_table(product)}{TABLE_SEPARATOR}{glue_table(t)}", f"{product_prefix(product)}{t}/") for t in tables]
+
+
 # The platform stack's own domain name and buckets. Derived here, never configured by hand: the policy
 # pack's encryption exemption for the access-log bucket and every stack that logs to it use these names.
 PLATFORM_DOMAIN = "platform"

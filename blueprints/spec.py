@@ -31,13 +31,30 @@ class Column:
 
 
 @dataclass(frozen=True)
+class TableSpec:
+    """One schema object of a contract, published as its own Glue table under its own key prefix."""
+
+    name: str  # the schema object's name in the contract
+    glue_name: str
+    prefix: str  # key prefix in the product's bucket (naming.product_tables)
+    columns: tuple[Column, ...]
+    partition_keys: tuple[Column, ...] = ()  # in partitionKeyPosition order
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class ContractSpec:
     path: Path
     id: str
     name: str
     version: str
     status: str
-    columns: tuple[Column, ...]
+    tables: tuple[TableSpec, ...]
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every field of every table, partition keys included (what classification and search look at)."""
+        return tuple(c for t in self.tables for c in (*t.columns, *t.partition_keys))
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,25 @@ SERDES = {
 GLUE_COMMENT_MAX = 255
 
 
+TABLE_PARAMETER = "dmesh:table"  # on each table of a multi-table product: the schema object it publishes
+
+
+@dataclass(frozen=True)
+class TableArgs:
+    key: str  # names the Glue table resource (`<catalog>-<key>-table`)
+    name: str  # the Glue table's name
+    description: str
+    columns: Sequence[Column]
+    location: pulumi.Input[str]
+    parameters: Mapping[str, str]
+    partition_keys: Sequence[Column] = ()
+
+
 @dataclass(frozen=True)
 class ProductEntryArgs:
     product: str
-    table: str
-    description: str
-    columns: Sequence[Column]
     format: str  # a key of SERDES
-    location: pulumi.Input[str]
-    parameters: Mapping[str, str]
+    tables: Sequence[TableArgs]
     registry_key: str
     registry_document: str  # JSON
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -56,30 +66,34 @@ class DomainCatalog(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         for entry in args.products:
-            self._product_entries(f"{name}-{entry.product}", entry, args.catalog_bucket)
+            self._product_entries(name, entry, args.catalog_bucket)
         self.name = self.database.name
         self.arn = self.database.arn
         self.register_outputs({"database": self.name})
 
-    def _product_entries(self, name: str, entry: ProductEntryArgs, catalog_bucket: str) -> None:
-        columns = [aws.glue.CatalogTableStorageDescriptorColumnArgs(name=c.name, type=c.glue_type, comment=c.description[:GLUE_COMMENT_MAX] or None)
-                   for c in entry.columns]
+    def _product_entries(self, catalog: str, entry: ProductEntryArgs, catalog_bucket: str) -> None:
         input_format, output_format, serde, serde_params = SERDES[entry.format]
-        aws.glue.CatalogTable(
-            f"{name}-table",
-            name=entry.table,
-            database_name=self.database.name,
-            table_type="EXTERNAL_TABLE",
-            description=entry.description or None,
-            parameters=dict(entry.parameters),
-            storage_descriptor=aws.glue.CatalogTableStorageDescriptorArgs(
-                location=entry.location, input_format=input_format, output_format=output_format, columns=columns,
-                ser_de_info=aws.glue.CatalogTableStorageDescriptorSerDeInfoArgs(serialization_library=serde, parameters=serde_params or None),
-            ),
-            opts=pulumi.ResourceOptions(parent=self, protect=True),
-        )
+        for table in entry.tables:
+            columns = [aws.glue.CatalogTableStorageDescriptorColumnArgs(name=c.name, type=c.glue_type, comment=c.description[:GLUE_COMMENT_MAX] or None)
+                       for c in table.columns]
+            keys = [aws.glue.CatalogTablePartitionKeyArgs(name=c.name, type=c.glue_type, comment=c.description[:GLUE_COMMENT_MAX] or None)
+                    for c in table.partition_keys]
+            aws.glue.CatalogTable(
+                f"{catalog}-{table.key}-table",
+                name=table.name,
+                database_name=self.database.name,
+                table_type="EXTERNAL_TABLE",
+                description=table.description or None,
+                parameters=dict(table.parameters),
+                partition_keys=keys or None,
+                storage_descriptor=aws.glue.CatalogTableStorageDescriptorArgs(
+                    location=table.location, input_format=input_format, output_format=output_format, columns=columns,
+                    ser_de_info=aws.glue.CatalogTableStorageDescriptorSerDeInfoArgs(serialization_library=serde, parameters=serde_params or None),
+                ),
+                opts=pulumi.ResourceOptions(parent=self, protect=True),
+            )
         aws.s3.BucketObjectv2(
-            f"{name}-registry",
+            f"{catalog}-{entry.product}-registry",
             bucket=catalog_bucket,
             key=entry.registry_key,
             content=entry.registry_document,

@@ -15,6 +15,7 @@ import pulumi
 from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, load_domain, load_presets, naming
 from blueprints.descriptor import describe_product
 from blueprints.monitoring import product_monitors
+from blueprints.spec import TableSpec
 from blueprints.vocabulary import (
     METRIC_PRODUCT_DIMENSION,
     METRIC_RUN_FAILED,
@@ -29,7 +30,7 @@ from blueprints.vocabulary import (
 )
 
 from . import policies, tagging
-from .catalog import DomainCatalog, DomainCatalogArgs, ProductEntryArgs
+from .catalog import TABLE_PARAMETER, DomainCatalog, DomainCatalogArgs, ProductEntryArgs, TableArgs
 from .compute import DomainCompute, DomainComputeArgs, PipelineArgs
 from .iam import DomainAccess, DomainAccessArgs
 from .monitoring import DomainMonitoring, DomainMonitoringArgs, ProductMonitorsArgs, RequestMetricsArgs
@@ -101,7 +102,8 @@ class DomainStack(pulumi.ComponentResource):
         ), child) for p in spec.products if p.kinesis}
 
         inputs = sorted(args.inputs.items(), key=lambda i: str(i[0]))
-        consumer = policies.consumer_statements(settings, [(ref, p.s3 is not None, p.kinesis is not None) for ref, p in inputs])
+        consumer = policies.consumer_statements(settings, [policies.InputPorts(ref, p.s3 is not None, p.kinesis is not None,
+                                                                              tuple(t.glue_name for t in p.contract.tables)) for ref, p in inputs])
         self.access = DomainAccess(f"{name}-access", DomainAccessArgs(
             boundary_name=naming.boundary_name(name), producer_role=naming.role_name(name, "producer"),
             consumer_role=naming.role_name(name, "consumer"), description=f"Permission boundary of every role of domain {name}",
@@ -173,15 +175,24 @@ class DomainStack(pulumi.ComponentResource):
     @staticmethod
     def _catalog_entry(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings,
                        tags: Mapping[str, str]) -> ProductEntryArgs:
-        if product.s3 is not None and bucket is not None:
-            data_format = product.s3.format
-            location: pulumi.Input[str] = bucket.apply(lambda b: f"s3://{b}/{naming.product_prefix(product.name)}")
-        else:
-            data_format, location = "json", naming.stream_name(spec.name, product.name)
+        data_format = product.s3.format if product.s3 is not None else "json"
+        several = len(product.contract.tables) > 1
+
+        def location(table: TableSpec) -> pulumi.Input[str]:
+            if product.s3 is not None and bucket is not None:
+                return bucket.apply(lambda b: f"s3://{b}/{table.prefix}")
+            return naming.stream_name(spec.name, product.name)
+
+        tables = [TableArgs(
+            # a one-table product keeps the resource name it always had; the tables of a multi-table product are named after themselves
+            key=f"{product.name}-{table.name.lower()}" if several else product.name, name=table.glue_name,
+            description=product.description if not several else f"{product.description} ({table.name})".strip(),
+            columns=table.columns, partition_keys=table.partition_keys, location=location(table),
+            parameters={**table_parameters(spec, product), **({TABLE_PARAMETER: table.name} if several else {})},
+        ) for table in product.contract.tables]
         descriptor = describe_product(spec, product, settings.account_id, settings.region)
         return ProductEntryArgs(
-            product=product.name, table=naming.glue_table(product.name), description=product.description, columns=product.contract.columns,
-            format=data_format, location=location, parameters=table_parameters(spec, product), registry_key=naming.registry_key(spec.name, product.name),
+            product=product.name, format=data_format, tables=tables, registry_key=naming.registry_key(spec.name, product.name),
             registry_document=descriptor.model_dump_json(indent=2), tags=tags,
         )
 

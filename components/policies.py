@@ -11,6 +11,7 @@ policy when the consumer's stack has not created its role yet.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from blueprints import DomainSpec, ProductRef, arns, naming
@@ -193,10 +194,20 @@ def producer_statements(settings: PlatformSettings, spec: DomainSpec, key_arn: s
     return statements
 
 
-def consumer_statements(settings: PlatformSettings, inputs: list[tuple[ProductRef, bool, bool]]) -> list[Statement]:
-    """Read access to exactly the declared inputs: (ref, has s3 port, has kinesis port) each."""
-    s3_inputs = [ref for ref, s3, _ in inputs if s3]
-    stream_inputs = [ref for ref, _, kinesis in inputs if kinesis]
+@dataclass(frozen=True)
+class InputPorts:
+    """What a consumer needs to know of a product it reads: its ports and its Glue tables."""
+
+    ref: ProductRef
+    s3: bool
+    kinesis: bool
+    tables: tuple[str, ...]
+
+
+def consumer_statements(settings: PlatformSettings, inputs: list[InputPorts]) -> list[Statement]:
+    """Read access to exactly the declared inputs: their prefixes, streams and tables, nothing else."""
+    s3_inputs = [i.ref for i in inputs if i.s3]
+    stream_inputs = [i.ref for i in inputs if i.kinesis]
     statements: list[Statement] = []
     for ref in s3_inputs:
         bucket = naming.bucket_name(ref.domain, ref.product)
@@ -211,13 +222,13 @@ def consumer_statements(settings: PlatformSettings, inputs: list[tuple[ProductRe
         statements.append({"Sid": "InputStreamsRead", "Effect": "Allow", "Action": KINESIS_READ,
                            "Resource": [stream_arn(settings, r.domain, r.product) for r in stream_inputs]})
     if inputs:
-        producers = sorted({ref.domain for ref, _, _ in inputs})
+        producers = sorted({i.ref.domain for i in inputs})
         statements += [
             {"Sid": "InputKeysDecrypt", "Effect": "Allow", "Action": KMS_CONSUMER,
              "Resource": arns.kms(settings.region, settings.account_id, "key/*"),
              "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [naming.key_alias(d) for d in producers]}}},
             {"Sid": "InputCatalogRead", "Effect": "Allow", "Action": GLUE_READ,
-             "Resource": sorted({arn for ref, _, _ in inputs for arn in _glue_arns(settings, naming.glue_database(ref.domain), naming.glue_table(ref.product))})},
+             "Resource": sorted({arn for i in inputs for table in i.tables for arn in _glue_arns(settings, naming.glue_database(i.ref.domain), table)})},
         ]
     return statements
 

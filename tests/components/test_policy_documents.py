@@ -37,7 +37,8 @@ def built(spec, specs, settings=SETTINGS) -> dict[str, dict]:
     SETTINGS = settings  # noqa: N806 - the builders below read the stack settings under their usual name
     name = spec.name
     inputs = sorted(((ref, specs[ref.domain].product(ref.product)) for p in spec.products for ref in p.inputs), key=lambda i: str(i[0]))
-    ports = [(ref, p.s3 is not None, p.kinesis is not None) for ref, p in dict(inputs).items()]
+    ports = [policies.InputPorts(ref, p.s3 is not None, p.kinesis is not None, tuple(t.glue_name for t in p.contract.tables))
+             for ref, p in dict(inputs).items()]
     producer = policies.producer_statements(SETTINGS, spec, key_arn(name, SETTINGS))
     consumer = policies.consumer_statements(SETTINGS, ports)
     trust = policies.irsa_trust(SETTINGS, spec)

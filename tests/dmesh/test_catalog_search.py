@@ -26,7 +26,7 @@ def test_list_shows_every_product_with_its_facts():
     result = catalog("list", "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = {r["id"]: r for r in json.loads(result.stdout)}
-    assert len(rows) == 7
+    assert len(rows) == 8
     assert rows["sales.orders"] == {"id": "sales.orders", "domain": "sales", "product": "orders", "classification": "confidential",
                                     "owner": "sales-data@acme.example", "ports": ["s3", "kinesis"], "freshnessHours": 24,
                                     "description": rows["sales.orders"]["description"]}
@@ -34,8 +34,9 @@ def test_list_shows_every_product_with_its_facts():
 
 def test_search_by_column_name_ranks_the_products_holding_it(all_entries):
     found = [(e.id, s) for e, s in search(all_entries, "customer_id")]
-    # four products hold the column; equal scores are ordered by id
-    assert found == [("ml-features.churn-features", 3), ("ml-features.churn-scores", 3), ("sales.customers", 3), ("sales.orders", 3)]
+    # five products hold the column (training-sets in both its tables); equal scores are ordered by id
+    assert found == [("ml-features.churn-features", 3), ("ml-features.churn-scores", 3), ("ml-features.training-sets", 3), ("sales.customers", 3),
+                     ("sales.orders", 3)]
     holders = {e.id for e in all_entries if any(c.name == "customer_id" for c in e.product.contract.columns)}
     assert {i for i, _ in found} == holders
     # a word in the product's name as well counts more
@@ -44,7 +45,7 @@ def test_search_by_column_name_ranks_the_products_holding_it(all_entries):
 
 def test_every_word_must_match(all_entries):
     assert search(all_entries, "churn nonexistentword") == []
-    assert {e.id for e, _ in search(all_entries, "churn")} == {"ml-features.churn-features", "ml-features.churn-scores"}
+    assert {e.id for e, _ in search(all_entries, "churn")} == {"ml-features.churn-features", "ml-features.churn-scores", "ml-features.training-sets"}
 
 
 def test_a_name_match_outranks_a_description_match(all_entries):

@@ -15,7 +15,7 @@ from meshtest import EXAMPLE_MESH, REPO
 EDGES = {("marketing.campaigns", "ml-features.churn-features", "s3"), ("marketing.campaigns", "sales.orders", "s3"),
          ("marketing.web-events", "marketing.campaigns", "s3+kinesis"), ("ml-features.churn-features", "ml-features.churn-scores", "s3"),
          ("sales.customers", "ml-features.churn-features", "s3"), ("sales.orders", "ml-features.churn-features", "s3+kinesis"),
-         ("sales.store-locations", "marketing.campaigns", "s3")}
+         ("sales.store-locations", "marketing.campaigns", "s3"), ("ml-features.churn-features", "ml-features.training-sets", "s3")}
 
 
 def lineage(*args: str) -> subprocess.CompletedProcess[str]:
@@ -33,7 +33,7 @@ def test_the_whole_mesh_as_json():
     report = json.loads(result.stdout)
     assert {(e["from"], e["to"], e["ports"]) for e in report["edges"]} == EDGES
     nodes = {n["id"]: n for n in report["nodes"]}
-    assert len(nodes) == 7 and nodes["sales.customers"] == {"id": "sales.customers", "domain": "sales", "product": "customers",
+    assert len(nodes) == 8 and nodes["sales.customers"] == {"id": "sales.customers", "domain": "sales", "product": "customers",
                                                              "classification": "restricted", "owner": "sales-data@acme.example"}
 
 
@@ -53,7 +53,7 @@ def test_around_a_product(graph, upstream, downstream, depth, expected):
 def test_downstream_of_a_source(graph):
     part = around(graph, ProductRef("sales", "store-locations"), False, True, None)
     assert {str(n.ref) for n in part.nodes} == {"sales.store-locations", "marketing.campaigns", "sales.orders", "ml-features.churn-features",
-                                                "ml-features.churn-scores"}
+                                                "ml-features.churn-scores", "ml-features.training-sets"}
 
 
 def test_mermaid_and_dot_name_every_product_once(graph):

@@ -200,8 +200,10 @@ def _glue_table(a: Applier, reg: Registration, i: dict) -> None:
     sd = i["storageDescriptor"]
     columns = [{"Name": c["name"], "Type": c["type"], **({"Comment": c["comment"]} if c.get("comment") else {})} for c in sd["columns"]]
     serde = sd.get("serDeInfo", {})
+    keys = [{"Name": c["name"], "Type": c["type"], **({"Comment": c["comment"]} if c.get("comment") else {})} for c in i.get("partitionKeys") or []]
     a.clients("glue").create_table(DatabaseName=i["databaseName"], TableInput={
         "Name": i["name"], "Description": i.get("description", ""), "TableType": i["tableType"], "Parameters": i.get("parameters", {}),
+        "PartitionKeys": keys,
         "StorageDescriptor": {"Location": sd["location"], "InputFormat": sd["inputFormat"], "OutputFormat": sd["outputFormat"],
                               "Columns": columns, "SerdeInfo": {"SerializationLibrary": serde.get("serializationLibrary", ""),
                                                                 "Parameters": serde.get("parameters") or {}}},

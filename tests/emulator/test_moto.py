@@ -23,14 +23,22 @@ def test_glue_catalog_entries(example_mesh):
         assert sorted(d["Name"] for d in glue.get_databases()["DatabaseList"]) == sorted(naming.glue_database(d) for d in specs)
         for spec in specs.values():
             tables = {t["Name"]: t for t in glue.get_tables(DatabaseName=naming.glue_database(spec.name))["TableList"]}
-            assert sorted(tables) == sorted(naming.glue_table(p.name) for p in spec.products)
+            assert sorted(tables) == sorted(t.glue_name for p in spec.products for t in p.contract.tables)
             for product in spec.products:
-                table = tables[naming.glue_table(product.name)]
-                columns = [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
-                assert columns == [(c.name, c.glue_type) for c in product.contract.columns]
-                assert table["Parameters"]["dmesh:contract-id"] == product.contract.id
-                if product.s3:
-                    assert table["StorageDescriptor"]["Location"] == f"s3://{naming.bucket_name(spec.name, product.name)}/{product.name}/"
+                for expected in product.contract.tables:
+                    table = tables[expected.glue_name]
+                    columns = [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
+                    assert columns == [(c.name, c.glue_type) for c in expected.columns]
+                    assert [(c["Name"], c["Type"]) for c in table.get("PartitionKeys", [])] == [(c.name, c.glue_type) for c in expected.partition_keys]
+                    assert table["Parameters"]["dmesh:contract-id"] == product.contract.id
+                    if product.s3:
+                        assert table["StorageDescriptor"]["Location"] == f"s3://{naming.bucket_name(spec.name, product.name)}/{expected.prefix}"
+        # the multi-table product of the example mesh: two tables side by side under its prefix, each partitioned by day
+        training = {t["Name"]: t for t in glue.get_tables(DatabaseName="dm_ml_features")["TableList"] if t["Name"].startswith("training_sets")}
+        assert {n: t["StorageDescriptor"]["Location"] for n, t in training.items()} == {
+            "training_sets__features": "s3://dm-ml-features-training-sets/training-sets/features/",
+            "training_sets__labels": "s3://dm-ml-features-training-sets/training-sets/labels/"}
+        assert all([k["Name"] for k in t["PartitionKeys"]] == ["snapshot_date"] for t in training.values())
 
 
 def test_identity_side_matrix(request, example_mesh):

@@ -34,7 +34,7 @@ def test_topic_and_alarms_apply_as_generated(localstack_mesh):
     names = sorted(generated)
     deployed = {a["AlarmName"]: a for i in range(0, len(names), 100)
                 for a in cloudwatch.describe_alarms(AlarmNames=names[i:i + 100])["MetricAlarms"]}
-    assert sorted(deployed) == names and len(names) == 9 + 8 + 6  # sales, marketing, ml-features
+    assert sorted(deployed) == names and len(names) == 9 + 8 + 7  # sales, marketing, ml-features
     for name, inputs in generated.items():
         alarm = deployed[name]
         assert (alarm["Namespace"], alarm["MetricName"], alarm["Period"], alarm["EvaluationPeriods"], alarm["Threshold"]) == (
