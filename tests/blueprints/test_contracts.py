@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,13 @@ def test_a_container_without_its_content_gets_one_clear_finding(tmp_path, logica
     text = GOOD.replace("- name: line_no\n        logicalType: integer\n        physicalType: int\n",
                         f"- name: line_no\n        logicalType: {logical}\n", 1)
     assert findings_of(tmp_path, text) == [("schema[0].properties[1]", message)]
+
+
+@pytest.mark.parametrize("version", ["v3.0.0", "v3.0.1", "v3.0.2", "v3.1.0", "v3.2.0"])
+def test_every_v3_version_the_installed_schema_knows_loads(tmp_path, version):
+    from importlib import resources
+
+    known = json.loads(resources.files("open_data_contract_standard").joinpath("schema.json").read_text())["properties"]["apiVersion"]["enum"]
+    assert version in known
+    contract = load_contract(write(tmp_path, GOOD.replace("apiVersion: v3.0.2", f"apiVersion: {version}")), "orders")
+    assert contract.columns
