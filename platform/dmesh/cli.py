@@ -76,8 +76,10 @@ def _usage_error(message: str) -> typer.Exit:
 def validate(
     path: Annotated[Path, typer.Argument(help="Mesh root or one domain folder.")] = Path("domain_stacks"),
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="text (stderr) or json (stdout).")] = ValidateFormat.text,
+    against: Annotated[str | None, typer.Option("--against", help="Git revision: every contract changed since must bump its major "
+                                                                    "version when it breaks consumers.")] = None,
 ) -> None:
-    """Check blueprints, contracts and cross-domain rules; writes nothing. Example: `dmesh validate domain_stacks/sales`."""
+    """Check blueprints, contracts and cross-domain rules; writes nothing. Example: `dmesh validate domain_stacks/sales --against origin/main`."""
     from .validation import UsageError, resolve_target, validate_mesh
 
     try:
@@ -87,6 +89,14 @@ def validate(
     from .governance.config import mesh_levels
 
     mesh, findings = validate_mesh(target, _governance(mesh_levels))
+    if against is not None:
+        from .contract_history import HistoryError, breaking_without_major
+
+        try:
+            history = breaking_without_major(target.domain or target.root, against, mesh.domains)
+        except HistoryError as exc:
+            raise _usage_error(str(exc)) from None
+        findings = [*findings, *history]
     findings = sorted(findings, key=lambda f: (str(f.file), f.line, f.field, f.message))
     warnings = _deprecation_warnings(mesh, target)
     if format is ValidateFormat.json:
@@ -468,6 +478,56 @@ def catalog_show(
         console.print(f"  {escape(column['name'])} {column['type']} {column['classification'] or ''} {escape(column['description'])}", highlight=False)
 
 
+class ReportFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+contract_app = typer.Typer(help="Data contracts across versions. Example: `dmesh contract diff old.odcs.yaml new.odcs.yaml`.", no_args_is_help=True)
+app.add_typer(contract_app, name="contract")
+
+
+@contract_app.command("diff")
+def contract_diff(
+    old: Annotated[Path, typer.Argument(help="The contract as it was (ODCS v3 YAML).")],
+    new: Annotated[Path, typer.Argument(help="The contract as it is now.")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = ReportFormat.text,
+    mesh_root: Annotated[Path, typer.Option("--mesh-root", help="Mesh whose products read the contract's product.")] = Path("domain_stacks"),
+) -> None:
+    """Classify every change between two contracts as breaking, non-breaking or info, and list the products that read it.
+
+    Exit 1 when a change is breaking. Example: `dmesh contract diff <(git show main:c.odcs.yaml) c.odcs.yaml -f markdown`.
+    """
+    from blueprints import BlueprintError, load_mesh
+    from blueprints.yaml_source import read_yaml
+
+    from .contract_diff import diff_contracts, readers, render_markdown, render_text
+
+    documents = []
+    for file in (old, new):
+        if not file.exists() or file.is_dir():
+            raise _usage_error(f"{file}: not a contract file")
+        try:
+            data = read_yaml(file).data
+        except BlueprintError as exc:
+            raise _usage_error(str(exc)) from None
+        if not isinstance(data, dict):
+            raise _usage_error(f"{file}: an ODCS contract must be a mapping")
+        documents.append(data)
+    changes = diff_contracts(documents[0], documents[1])
+    domains = load_mesh(mesh_root, {}).domains if mesh_root.is_dir() else {}
+    impacted = readers(domains, str(documents[1].get("id") or documents[0].get("id") or ""))
+    if format is ReportFormat.json:
+        typer.echo(json.dumps({"changes": [c.as_json() for c in changes], "impacted": impacted}, indent=2))
+    elif format is ReportFormat.markdown:
+        typer.echo(render_markdown(changes, impacted, f"Contract {documents[1].get('id', new.name)}: "
+                                   f"{documents[0].get('version')} -> {documents[1].get('version')}"), nl=False)
+    else:
+        typer.echo(render_text(changes, impacted), nl=False)
+    raise typer.Exit(1 if any(c.severity == "breaking" for c in changes) else 0)
+
+
 upgrade_app = typer.Typer(help="The platform team's view of the fleet. Example: `dmesh upgrade status`.", no_args_is_help=True)
 app.add_typer(upgrade_app, name="upgrade")
 
@@ -505,18 +565,12 @@ def upgrade_status(
     Console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
 
 
-class UpgradeFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-
-def _print_upgrade(diffs: list, format: UpgradeFormat, title: str, allowed: list[str], extra: dict | None = None) -> None:
+def _print_upgrade(diffs: list, format: ReportFormat, title: str, allowed: list[str], extra: dict | None = None) -> None:
     from .upgrade.report import render_json, render_markdown, render_text
 
-    if format is UpgradeFormat.json:
+    if format is ReportFormat.json:
         typer.echo(render_json(diffs, allowed, extra), nl=False)
-    elif format is UpgradeFormat.markdown:
+    elif format is ReportFormat.markdown:
         typer.echo(render_markdown(diffs, title, allowed), nl=False)
     else:
         typer.echo(render_text(diffs, allowed), nl=False)
@@ -530,7 +584,7 @@ def upgrade_apply(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview and report; write nothing.")] = False,
     allow_replace: Annotated[list[str] | None, typer.Option("--allow-replace", help="URN of a stateful resource that may be replaced or deleted.")] = None,
     stack: Annotated[str, typer.Option("--stack", help="Stack config each domain is previewed with.")] = "dev",
-    format: Annotated[UpgradeFormat, typer.Option("--format", "-f", help="markdown (a pull-request description), text or json.")] = UpgradeFormat.markdown,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="markdown (a pull-request description), text or json.")] = ReportFormat.markdown,
 ) -> None:
     """Move domains to a newer preset: preview each before and after offline, refuse if a stateful resource would be
     replaced or deleted, else rewrite their domain.yaml (one line each) and print a summary for the pull request.
@@ -593,7 +647,7 @@ def upgrade_impact(
     base: Annotated[str, typer.Option("--base", help="Git revision of the platform to compare with (e.g. origin/main).")] = "",
     allow_replace: Annotated[list[str] | None, typer.Option("--allow-replace", help="URN of a stateful resource that may be replaced or deleted.")] = None,
     stack: Annotated[str, typer.Option("--stack", help="Stack config each domain is previewed with.")] = "dev",
-    format: Annotated[UpgradeFormat, typer.Option("--format", "-f", help="text, markdown (a pull-request comment) or json.")] = UpgradeFormat.text,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, markdown (a pull-request comment) or json.")] = ReportFormat.text,
 ) -> None:
     """What a platform change does to every domain: preview each domain with the --base revision's components and
     presets and with this checkout's, and diff. Exit 1 when a stateful resource would be replaced or deleted.

@@ -91,6 +91,11 @@ CASES = [
     ("upgrade-impact-no-base", ["upgrade", "impact"], 2),
     ("upgrade-impact-not-git", ["upgrade", "impact", "{mesh}", "--base", "HEAD"], 2),
     ("upgrade-urns-output-folder", ["upgrade", "urns", "-o", "{folder}"], 2),
+    ("contract-diff-missing", ["contract", "diff", "{missing}", "{missing}"], 2),
+    ("contract-diff-folder", ["contract", "diff", "{folder}", "{folder}"], 2),
+    ("contract-diff-not-yaml", ["contract", "diff", "{file}", "{file}"], 2),
+    ("validate-against-not-git", ["validate", "{mesh}", "--against", "HEAD"], 2),
+    ("validate-against-option-injection", ["validate", "domain_stacks", "--against=--output=/tmp/x"], 2),
     ("unknown-verb", ["frobnicate"], 2),
     ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
 ]
