@@ -357,6 +357,7 @@ class LineageFormat(str, Enum):
     mermaid = "mermaid"
     dot = "dot"
     json = "json"
+    html = "html"
 
 
 @app.command()
@@ -365,7 +366,7 @@ def lineage(
     upstream: Annotated[bool, typer.Option("--upstream", help="Only what the product reads, transitively.")] = False,
     downstream: Annotated[bool, typer.Option("--downstream", help="Only what reads the product, transitively.")] = False,
     depth: Annotated[int | None, typer.Option("--depth", min=1, help="How many hops from the product.")] = None,
-    format: Annotated[LineageFormat, typer.Option("--format", "-f", help="mermaid (renders in GitHub Markdown), dot or json.")] = LineageFormat.mermaid,
+    format: Annotated[LineageFormat, typer.Option("--format", "-f", help="mermaid (renders in GitHub Markdown), dot, json or html (one self-contained page).")] = LineageFormat.mermaid,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     mesh_root: Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")] = Path("domain_stacks"),
 ) -> None:
@@ -384,7 +385,8 @@ def lineage(
         root = resolve_target(mesh_root).root
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
-    graph = mesh_graph(load_mesh(root, {}).domains)
+    domains = load_mesh(root, {}).domains
+    graph = mesh_graph(domains)
     if product is not None:
         import re
 
@@ -396,7 +398,12 @@ def lineage(
         graph = around(graph, focus, upstream or not downstream, downstream or not upstream, depth)
     elif upstream or downstream or depth is not None:
         raise _usage_error("--upstream, --downstream and --depth need a product to start from")
-    text = {LineageFormat.mermaid: render_mermaid, LineageFormat.dot: render_dot, LineageFormat.json: render_json}[format](graph)
+    if format is LineageFormat.html:
+        from .lineage_html import render_html
+
+        text = render_html(graph, domains, f"Lineage of {product}" if product else "Data mesh lineage")
+    else:
+        text = {LineageFormat.mermaid: render_mermaid, LineageFormat.dot: render_dot, LineageFormat.json: render_json}[format](graph)
     _emit(text, output)
 
 

@@ -84,3 +84,39 @@ def test_writes_a_file(tmp_path):
     target = tmp_path / "lineage.mmd"
     assert lineage("sales.orders", "-o", str(target)).returncode == 0
     assert target.read_text().startswith("flowchart LR")
+
+
+def test_html_is_one_self_contained_page_with_every_product(tmp_path):
+    from html.parser import HTMLParser
+
+    class Page(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.links: list[str] = []
+            self.sections: list[str] = []
+            self.boxes = 0
+            self.text = ""
+
+        def handle_starttag(self, tag, attrs):
+            values = dict(attrs)
+            self.tags.append(tag)
+            self.links += [v for k, v in attrs if k in ("href", "src", "srcset", "action", "data", "xlink:href") and v]
+            if tag == "section":
+                self.sections.append(values["id"])
+            self.boxes += tag == "rect"
+
+        def handle_data(self, data):
+            self.text += data
+
+    out = tmp_path / "lineage.html"
+    result = subprocess.run([sys.executable, "-m", "dmesh", "lineage", "--format", "html", "-o", str(out)], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    page = Page()
+    page.feed(out.read_text(encoding="utf-8"))
+    products = sorted(f"{d}.{p.name}" for d, spec in load_mesh(EXAMPLE_MESH, {}).domains.items() for p in spec.products)
+    assert sorted(page.sections) == products and page.boxes == len(products) and "svg" in page.tags
+    assert not {"script", "link", "img", "iframe", "object"} & set(page.tags)
+    assert page.links and all(link.startswith("#") for link in page.links)  # only links inside the page
+    assert "contract urn:datacontract:sales:orders 1.4.0 (active)" in page.text and "fresh within 24 h" in page.text
+    assert "read by ml-features.churn-features" in page.text and "sales-data@acme.example" in page.text
