@@ -535,6 +535,126 @@ def contract_diff(
     raise typer.Exit(1 if any(c.severity == "breaking" for c in changes) else 0)
 
 
+access_app = typer.Typer(help="Cross-domain access as reviewed changes of both blueprints. Example: `dmesh access list`.", no_args_is_help=True)
+app.add_typer(access_app, name="access")
+MeshRootOption = Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")]
+
+
+def _refs(consumer: str, producer: str) -> tuple:
+    import re
+
+    from blueprints import ProductRef
+    from blueprints.models import PRODUCT_REF
+
+    for value in (consumer, producer):
+        if not re.fullmatch(PRODUCT_REF, value):
+            raise _usage_error(f"{value!r} is not DOMAIN.PRODUCT (e.g. sales.orders)")
+    return ProductRef.parse(consumer), ProductRef.parse(producer)
+
+
+def _apply_access(root: Path, edits: list, dry_run: bool) -> None:
+    from .access import AccessError, validate_edits, write
+    from .governance.config import mesh_levels
+
+    if not edits:
+        Console(stderr=True).print("nothing to change: the access is already as asked", highlight=False)
+        return
+    problems = validate_edits(root, edits, mesh_levels())
+    if problems:
+        for problem in problems:
+            Console(stderr=True).print(f"[red]refused:[/red] {escape_markup(problem)}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print("nothing was written", highlight=False)
+        raise typer.Exit(1)
+    typer.echo("".join(e.diff(root) for e in edits), nl=False)
+    if dry_run:
+        Console(stderr=True).print("dry run: nothing written", highlight=False)
+        return
+    try:
+        write(edits)
+    except AccessError as exc:
+        raise _usage_error(str(exc)) from None
+    Console(stderr=True).print(f"wrote {len(edits)} file(s); open a pull request for the producer's owners to review", highlight=False)
+
+
+@access_app.command("request")
+def access_request(
+    consumer: Annotated[str, typer.Argument(help="The product that wants to read, DOMAIN.PRODUCT.")],
+    producer: Annotated[str, typer.Argument(help="The product to read, DOMAIN.PRODUCT.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: recorded as a comment beside the grant.")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the change; write nothing.")] = False,
+    mesh_root: MeshRootOption = Path("domain_stacks"),
+) -> None:
+    """Grant CONSUMER's domain read access to PRODUCER and add it to CONSUMER's inputs; print the diff for review.
+
+    Refused (exit 1, nothing written) when the change breaks a mesh rule. Example:
+    `dmesh access request marketing.campaigns sales.customers --reason "attribution by segment"`.
+    """
+    from blueprints import load_mesh
+
+    from .access import AccessError, plan_request
+    from .validation import UsageError, resolve_target
+
+    wanted, source = _refs(consumer, producer)
+    try:
+        root = resolve_target(mesh_root).root
+        edits = plan_request(load_mesh(root, {}).domains, wanted, source, reason)
+    except (UsageError, AccessError) as exc:
+        raise _usage_error(str(exc)) from None
+    _apply_access(root, edits, dry_run)
+
+
+@access_app.command("revoke")
+def access_revoke(
+    consumer: Annotated[str, typer.Argument(help="The product that reads, DOMAIN.PRODUCT.")],
+    producer: Annotated[str, typer.Argument(help="The product it reads, DOMAIN.PRODUCT.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the change; write nothing.")] = False,
+    mesh_root: MeshRootOption = Path("domain_stacks"),
+) -> None:
+    """Remove PRODUCER from CONSUMER's inputs, and the grant when no other product of that domain reads it.
+
+    Example: `dmesh access revoke marketing.campaigns sales.store-locations`.
+    """
+    from blueprints import load_mesh
+
+    from .access import AccessError, plan_revoke
+    from .validation import UsageError, resolve_target
+
+    wanted, source = _refs(consumer, producer)
+    try:
+        root = resolve_target(mesh_root).root
+        edits = plan_revoke(load_mesh(root, {}).domains, wanted, source)
+    except (UsageError, AccessError) as exc:
+        raise _usage_error(str(exc)) from None
+    _apply_access(root, edits, dry_run)
+
+
+@access_app.command("list")
+def access_list(
+    mesh_root: MeshRootOption = Path("domain_stacks"),
+    format: Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")] = TableOrJson.table,
+) -> None:
+    """The grant matrix: per product, the domains it grants and the products that read it."""
+    from blueprints import load_mesh
+
+    from .access import grant_matrix
+    from .validation import UsageError, resolve_target
+
+    try:
+        root = resolve_target(mesh_root).root
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+    rows = grant_matrix(load_mesh(root, {}).domains)
+    if format is TableOrJson.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Column, Table
+
+    table = Table(Column("product", overflow="fold"), "classification", Column("grants", overflow="fold"), Column("read by", overflow="fold"))
+    for r in rows:
+        table.add_row(r["product"], r["classification"], ", ".join(r["grants"]) or "-", ", ".join(r["readBy"]) or "-")
+    Console().print(table)
+
+
 upgrade_app = typer.Typer(help="The platform team's view of the fleet. Example: `dmesh upgrade status`.", no_args_is_help=True)
 app.add_typer(upgrade_app, name="upgrade")
 

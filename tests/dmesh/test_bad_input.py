@@ -96,6 +96,12 @@ CASES = [
     ("contract-diff-not-yaml", ["contract", "diff", "{file}", "{file}"], 2),
     ("validate-against-not-git", ["validate", "{mesh}", "--against", "HEAD"], 2),
     ("validate-against-option-injection", ["validate", "domain_stacks", "--against=--output=/tmp/x"], 2),
+    ("access-bad-ref", ["access", "request", "sales", "marketing.campaigns"], 2),
+    ("access-traversal-ref", ["access", "request", "../etc.passwd", "sales.orders"], 2),
+    ("access-unknown-product", ["access", "request", "sales.orders", "marketing.nope", "--dry-run"], 2),
+    ("access-self", ["access", "request", "sales.orders", "sales.orders", "--dry-run"], 2),
+    ("access-list-missing-mesh", ["access", "list", "--mesh-root", "{missing}"], 2),
+    ("lineage-html-to-folder", ["lineage", "-f", "html", "-o", "{folder}"], 2),
     ("unknown-verb", ["frobnicate"], 2),
     ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
 ]
