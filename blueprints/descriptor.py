@@ -1,136 +1,197 @@
-"""The registry document that describes one data product to the rest of the mesh.
+"""The registry document of one data product: an Open Data Product Standard (ODPS, Bitol) v1.0.0 descriptor.
 
-Pulumi writes it to the catalog bucket (`products/<domain>/<product>.json`); `dmesh`
-and consumers read it back. It is derived from the spec and the naming scheme only.
+Pulumi writes it to the catalog bucket (`products/<domain>/<product>.json`, the key it always had, so the objects
+are updated in place); `dmesh catalog --live` and other tools read it back. It is derived from the spec and the
+naming scheme only. ODPS has fields for identity, description, team, ports and support; what it has none for
+(classification, SLA, where each port's data lives, the Glue catalog, grants, the alarms) goes under
+`customProperties`, as the standard intends. Every document is valid against ODPS's published JSON Schema
+(`blueprints/schemas/`), which `validate_odps` applies.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from jsonschema import Draft201909Validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import arns, naming
 from .monitoring import product_monitors
-from .spec import DomainSpec, ProductSpec
+from .spec import DomainSpec, ProductRef, ProductSpec
+
+ODPS_VERSION = "v1.0.0"
+ODPS_SCHEMA = "odps-json-schema-v1.0.0.json"
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class S3PortDescriptor(Model):
-    type: Literal["s3"] = "s3"
-    bucket: str
-    prefix: str
-    format: str
-    uri: str
+class CustomProperty(Model):
+    property: str
+    value: Any
+    description: str | None = None
 
 
-class KinesisPortDescriptor(Model):
-    type: Literal["kinesis"] = "kinesis"
-    stream: str
-    arn: str
-    retentionHours: int
+class Description(Model):
+    purpose: str
+    limitations: str | None = None
+    usage: str | None = None
 
 
-class ContractDescriptor(Model):
-    id: str
+class InputPort(Model):
+    name: str  # the product read, <domain>.<product>
+    version: str  # its contract's version
+    contractId: str
+
+
+class OutputPort(Model):
+    name: str
+    description: str | None = None
+    type: str  # s3 | kinesis
     version: str
+    contractId: str
+
+
+class ManagementPort(Model):
     name: str
-    columns: list[dict[str, str]]
+    content: str  # observability, discoverability, ...
+    type: str
+    url: str | None = None
+    description: str | None = None
 
 
-class MonitorDescriptor(Model):
-    kind: str
-    alarm: str
-    arn: str
-    metric: str  # `<namespace> <metric>`
-    windowSeconds: int
-    description: str
+class Support(Model):
+    channel: str
+    url: str
+    tool: str | None = None
+    scope: str | None = None
 
 
-class ObservabilityDescriptor(Model):
-    """The product's observability port: where its alarms publish and what each one watches."""
-
-    topic: str
-    alerting: str
-    metricNamespace: str  # where the product's pipeline reports its runs
-    monitors: list[MonitorDescriptor]
-    unwatched: list[str]
+class TeamMember(Model):
+    username: str
+    role: str
 
 
-class TableDescriptor(Model):
-    """One table of the product: where its objects live and what Glue calls it."""
-
+class Team(Model):
     name: str
-    glueTable: str
-    location: str  # s3://bucket/prefix/, or the stream for a stream-only product
-    columns: list[dict[str, str]]
-    partitionKeys: list[dict[str, str]]
+    members: list[TeamMember]
 
 
 class ProductDescriptor(Model):
-    apiVersion: Literal["dmesh/v1"] = "dmesh/v1"
-    kind: Literal["DataProduct"] = "DataProduct"
-    domain: str
+    """The ODPS v1.0.0 fields the platform fills; `extra="forbid"` mirrors the schema's `additionalProperties: false`."""
+
+    apiVersion: str = ODPS_VERSION
+    kind: str = "DataProduct"
+    id: str
     name: str
-    description: str
-    owner: str
-    costCenter: str
-    classification: str
-    contract: ContractDescriptor
-    outputPorts: list[S3PortDescriptor | KinesisPortDescriptor]
-    inputs: list[str]
-    grants: list[str]
-    sla: dict[str, float | int | None]
-    catalog: dict[str, str]
-    tables: list[TableDescriptor]
-    observability: ObservabilityDescriptor
+    version: str
+    status: str
+    domain: str
+    description: Description
+    tags: list[str] = Field(default_factory=list)
+    inputPorts: list[InputPort] = Field(default_factory=list)
+    outputPorts: list[OutputPort]
+    managementPorts: list[ManagementPort] = Field(default_factory=list)
+    support: list[Support] = Field(default_factory=list)
+    team: Team | None = None
+    customProperties: list[CustomProperty] = Field(default_factory=list)
+
+    def custom(self, name: str) -> Any:
+        return next((p.value for p in self.customProperties if p.property == name), None)
 
 
-def observability(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ObservabilityDescriptor:
-    watched = product_monitors(domain, product)
-    return ObservabilityDescriptor(
-        topic=arns.topic(region, account_id, naming.alert_topic(domain.name)), alerting=watched.alerting,
-        metricNamespace=naming.metric_namespace(domain.name), unwatched=list(watched.unwatched),
-        monitors=[MonitorDescriptor(kind=m.kind, alarm=m.alarm, arn=arns.alarm(region, account_id, m.alarm), metric=f"{m.namespace} {m.metric}", windowSeconds=m.window_seconds,
-                                    description=m.description) for m in watched.monitors],
-    )
+def product_id(domain: str, product: str) -> str:
+    return f"urn:dmesh:{domain}:{product}"
 
 
-def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> ProductDescriptor:
-    ports: list[S3PortDescriptor | KinesisPortDescriptor] = []
+def _ports(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> tuple[list[OutputPort], list[dict[str, Any]]]:
+    """ODPS output ports, and where each one's data is (a custom property: ODPS v1.0.0 ports have no server)."""
+    ports, servers = [], []
+    contract = product.contract
     if product.s3:
         bucket = naming.bucket_name(domain.name, product.name)
         prefix = naming.product_prefix(product.name)
-        ports.append(S3PortDescriptor(bucket=bucket, prefix=prefix, format=product.s3.format, uri=f"s3://{bucket}/{prefix}"))
+        ports.append(OutputPort(name="s3", type="s3", version=contract.version, contractId=contract.id,
+                                description=f"{product.s3.format} files under s3://{bucket}/{prefix}"))
+        servers.append({"port": "s3", "server": "s3", "bucket": bucket, "prefix": prefix, "format": product.s3.format,
+                        "location": f"s3://{bucket}/{prefix}", "region": region})
     if product.kinesis:
         stream = naming.stream_name(domain.name, product.name)
-        ports.append(KinesisPortDescriptor(stream=stream, arn=arns.stream(region, account_id, stream),
-                                           retentionHours=product.kinesis.retention_hours))
+        ports.append(OutputPort(name="kinesis", type="kinesis", version=contract.version, contractId=contract.id,
+                                description=f"records on the Kinesis stream {stream}"))
+        servers.append({"port": "kinesis", "server": "kinesis", "stream": stream, "arn": arns.stream(region, account_id, stream),
+                        "retentionHours": product.kinesis.retention_hours, "region": region})
+    return ports, servers
+
+
+def _observability(domain: DomainSpec, product: ProductSpec, account_id: str, region: str) -> dict[str, Any]:
+    watched = product_monitors(domain, product)
+    return {
+        "topic": arns.topic(region, account_id, naming.alert_topic(domain.name)), "alerting": watched.alerting,
+        "metricNamespace": naming.metric_namespace(domain.name), "unwatched": list(watched.unwatched),
+        "monitors": [{"kind": m.kind, "alarm": m.alarm, "arn": arns.alarm(region, account_id, m.alarm), "metric": f"{m.namespace} {m.metric}",
+                      "windowSeconds": m.window_seconds, "description": m.description} for m in watched.monitors],
+    }
+
+
+def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, region: str,
+                     inputs: Mapping[ProductRef, ProductSpec] | None = None) -> ProductDescriptor:
+    """The product's ODPS document; `inputs` (the products it reads) give its input ports their contract versions."""
+    contract = product.contract
+    ports, servers = _ports(domain, product, account_id, region)
+    topic = arns.topic(region, account_id, naming.alert_topic(domain.name))
+    tables = [{"name": t.name, "glueTable": t.glue_name,
+               "location": f"s3://{naming.bucket_name(domain.name, product.name)}/{t.prefix}" if product.s3 else naming.stream_name(domain.name, product.name),
+               "columns": [{"name": c.name, "type": c.glue_type} for c in t.columns],
+               "partitionKeys": [{"name": c.name, "type": c.glue_type} for c in t.partition_keys]} for t in contract.tables]
+    read = []
+    for ref in product.inputs:
+        source = (inputs or {}).get(ref)
+        read.append(InputPort(name=str(ref), version=source.contract.version if source else "unknown",
+                              contractId=source.contract.id if source else "unknown"))
     return ProductDescriptor(
+        id=product_id(domain.name, product.name), name=product.name, version=contract.version or "0.0.0", status=contract.status or "active",
         domain=domain.name,
-        name=product.name,
-        description=product.description,
-        owner=domain.owner,
-        costCenter=domain.cost_center,
-        classification=product.classification,
-        contract=ContractDescriptor(
-            id=product.contract.id, version=product.contract.version, name=product.contract.name,
-            columns=[{"name": c.name, "type": c.glue_type} for c in product.contract.columns],
-        ),
-        outputPorts=ports,
-        inputs=[str(i) for i in product.inputs],
-        grants=list(product.grants),
-        sla={"freshnessHours": product.sla.freshness_hours, "availability": product.sla.availability},
-        catalog={"database": naming.glue_database(domain.name),
-                 **({"table": product.contract.tables[0].glue_name} if len(product.contract.tables) == 1 else {})},
-        tables=[TableDescriptor(
-            name=t.name, glueTable=t.glue_name,
-            location=f"s3://{naming.bucket_name(domain.name, product.name)}/{t.prefix}" if product.s3 else naming.stream_name(domain.name, product.name),
-            columns=[{"name": c.name, "type": c.glue_type} for c in t.columns],
-            partitionKeys=[{"name": c.name, "type": c.glue_type} for c in t.partition_keys],
-        ) for t in product.contract.tables],
-        observability=observability(domain, product, account_id, region),
+        description=Description(purpose=product.description or contract.name,
+                                limitations=f"Classified {product.classification}; readable by the domains it grants: "
+                                            f"{', '.join(product.grants) or 'none'}."),
+        tags=[product.classification, domain.preset],
+        inputPorts=read, outputPorts=ports,
+        managementPorts=[ManagementPort(name="alerts", content="observability", type="topic", url=topic,
+                                        description="SNS topic the product's SLA and pipeline alarms publish to")],
+        support=[Support(channel="owner", url=f"mailto:{domain.owner}", tool="email", scope="issues")],
+        team=Team(name=f"{domain.name} domain team", members=[TeamMember(username=domain.owner, role="owner")]),
+        customProperties=[
+            CustomProperty(property="classification", value=product.classification),
+            CustomProperty(property="costCenter", value=domain.cost_center),
+            CustomProperty(property="contract", value={"id": contract.id, "version": contract.version, "name": contract.name,
+                                                       "columns": [{"name": c.name, "type": c.glue_type} for c in contract.columns]}),
+            CustomProperty(property="sla", value={"freshnessHours": product.sla.freshness_hours, "availability": product.sla.availability}),
+            CustomProperty(property="servers", value=servers, description="Where each output port's data is."),
+            CustomProperty(property="catalog", value={"database": naming.glue_database(domain.name), "tables": tables},
+                           description="The Glue catalog entries of the product."),
+            CustomProperty(property="grants", value=list(product.grants)),
+            CustomProperty(property="observability", value=_observability(domain, product, account_id, region),
+                           description="The alarms that watch the product's SLA and pipeline."),
+        ],
     )
+
+
+@cache
+def _odps_validator() -> Draft201909Validator:
+    return Draft201909Validator(json.loads((files("blueprints") / "schemas" / ODPS_SCHEMA).read_text(encoding="utf-8")))
+
+
+def validate_odps(document: Mapping[str, Any]) -> list[str]:
+    """Messages of every way `document` breaks ODPS's JSON Schema (empty when it is a valid ODPS document)."""
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in _odps_validator().iter_errors(document)]
+
+
+def document_json(descriptor: ProductDescriptor) -> str:
+    """The document as written to the registry (unset optional fields left out, as ODPS examples do)."""
+    return descriptor.model_dump_json(indent=2, exclude_none=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pulumi
 
 from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, load_domain, load_presets, naming
-from blueprints.descriptor import describe_product
+from blueprints.descriptor import describe_product, document_json
 from blueprints.monitoring import product_monitors
 from blueprints.spec import TableSpec
 from blueprints.vocabulary import (
@@ -125,7 +125,7 @@ class DomainStack(pulumi.ComponentResource):
         self.catalog = DomainCatalog(f"{name}-catalog", DomainCatalogArgs(
             database=naming.glue_database(name), description=spec.description or f"dmesh domain {name}",
             parameters={TAG_OWNER: spec.owner, TAG_DOMAIN: name}, catalog_bucket=settings.catalog_bucket, tags=tags(),
-            products=[self._catalog_entry(spec, p, bucket_names.get(p.name), settings, tags(p)) for p in spec.products],
+            products=[self._catalog_entry(spec, p, bucket_names.get(p.name), settings, tags(p), args.inputs) for p in spec.products],
         ), child)
         self.outputs = {
             "buckets": bucket_names,
@@ -174,7 +174,7 @@ class DomainStack(pulumi.ComponentResource):
 
     @staticmethod
     def _catalog_entry(spec: DomainSpec, product: ProductSpec, bucket: pulumi.Output[str] | None, settings: PlatformSettings,
-                       tags: Mapping[str, str]) -> ProductEntryArgs:
+                       tags: Mapping[str, str], inputs: Mapping[ProductRef, ProductSpec]) -> ProductEntryArgs:
         data_format = product.s3.format if product.s3 is not None else "json"
         several = len(product.contract.tables) > 1
 
@@ -190,10 +190,10 @@ class DomainStack(pulumi.ComponentResource):
             columns=table.columns, partition_keys=table.partition_keys, location=location(table),
             parameters={**table_parameters(spec, product), **({TABLE_PARAMETER: table.name} if several else {})},
         ) for table in product.contract.tables]
-        descriptor = describe_product(spec, product, settings.account_id, settings.region)
+        descriptor = describe_product(spec, product, settings.account_id, settings.region, inputs)
         return ProductEntryArgs(
             product=product.name, format=data_format, tables=tables, registry_key=naming.registry_key(spec.name, product.name),
-            registry_document=descriptor.model_dump_json(indent=2), tags=tags,
+            registry_document=document_json(descriptor), tags=tags,
         )
 
 

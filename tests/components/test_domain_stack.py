@@ -258,16 +258,23 @@ def test_glue_columns_come_from_the_contract(build, example_specs):
     assert csv["parameters"]["classification"] == "csv" and csv["storageDescriptor"]["serDeInfo"]["parameters"] == {"field.delim": ","}
 
 
-def test_registry_document_describes_the_product(build, example_specs):
-    from blueprints.descriptor import ProductDescriptor
+def test_registry_document_is_an_odps_descriptor_of_the_product(build, example_specs):
+    from blueprints.descriptor import ProductDescriptor, validate_odps
 
     got = build(example_specs["sales"])
     reg = got.named("sales-catalog-orders-registry").inputs
-    assert reg["bucket"] == "dm-platform-catalog" and reg["key"] == "products/sales/orders.json"
+    assert reg["bucket"] == "dm-platform-catalog" and reg["key"] == "products/sales/orders.json"  # the key it always had
+    assert validate_odps(json.loads(reg["content"])) == []
     descriptor = ProductDescriptor.model_validate_json(reg["content"])
-    assert descriptor.inputs == ["marketing.campaigns"] and descriptor.grants == ["marketing", "ml-features"]
-    assert [p.type for p in descriptor.outputPorts] == ["s3", "kinesis"]
-    assert descriptor.contract.id == "urn:datacontract:sales:orders" and descriptor.owner == "sales-data@acme.example"
+    assert (descriptor.apiVersion, descriptor.kind, descriptor.id, descriptor.version) == ("v1.0.0", "DataProduct", "urn:dmesh:sales:orders", "1.4.0")
+    assert [(p.name, p.version, p.contractId) for p in descriptor.inputPorts] == [("marketing.campaigns", "3.1.0", "urn:datacontract:marketing:campaigns")]
+    assert [(p.type, p.contractId) for p in descriptor.outputPorts] == [("s3", "urn:datacontract:sales:orders"), ("kinesis", "urn:datacontract:sales:orders")]
+    assert descriptor.team is not None and [(m.username, m.role) for m in descriptor.team.members] == [("sales-data@acme.example", "owner")]
+    assert descriptor.custom("grants") == ["marketing", "ml-features"] and descriptor.custom("classification") == "confidential"
+    assert descriptor.custom("sla") == {"freshnessHours": 24, "availability": 99.9}
+    assert [s["location"] if s["port"] == "s3" else s["arn"] for s in descriptor.custom("servers")] == [
+        "s3://dm-sales-orders/orders/", "arn:aws:kinesis:eu-west-1:123456789012:stream/dm-sales-orders"]
+    assert descriptor.custom("catalog")["database"] == "dm_sales" and [t["glueTable"] for t in descriptor.custom("catalog")["tables"]] == ["orders"]
 
 
 def test_kubernetes_objects(build, example_specs):

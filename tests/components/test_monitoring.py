@@ -145,7 +145,9 @@ def test_a_product_tunes_its_preset(build, example_specs):
 def test_the_registry_document_is_the_products_observability_port(build, example_specs):
     got = build(example_specs["sales"])
     document = json.loads(got.named("sales-catalog-orders-registry").inputs["content"])
-    port = document["observability"]
+    assert document["managementPorts"] == [{"name": "alerts", "content": "observability", "type": "topic", "url": TOPIC,
+                                            "description": "SNS topic the product's SLA and pipeline alarms publish to"}]
+    port = next(p["value"] for p in document["customProperties"] if p["property"] == "observability")
     assert port["topic"] == TOPIC and port["alerting"] == "paging" and port["metricNamespace"] == "dmesh/sales" and port["unwatched"] == []
     alarms = {a.inputs["name"]: a.state["arn"] for a in got.of_type("cloudwatch/metricAlarm:MetricAlarm") if a.inputs["tags"]["dmesh:product"] == "orders"}
     assert {m["alarm"]: m["arn"] for m in port["monitors"]} == alarms

@@ -40,10 +40,11 @@ def test_a_one_table_product_keeps_its_names(build, example_specs):
 def test_the_registry_document_lists_every_table(build, example_specs):
     got = build(example_specs["ml-features"])
     document = json.loads(got.named("ml-features-catalog-training-sets-registry").inputs["content"])
-    assert [(t["name"], t["glueTable"], t["location"], t["partitionKeys"]) for t in document["tables"]] == [
+    catalog = next(p["value"] for p in document["customProperties"] if p["property"] == "catalog")
+    assert catalog["database"] == "dm_ml_features"
+    assert [(t["name"], t["glueTable"], t["location"], t["partitionKeys"]) for t in catalog["tables"]] == [
         ("features", "training_sets__features", "s3://dm-ml-features-training-sets/training-sets/features/", [{"name": "snapshot_date", "type": "date"}]),
         ("labels", "training_sets__labels", "s3://dm-ml-features-training-sets/training-sets/labels/", [{"name": "snapshot_date", "type": "date"}])]
-    assert document["catalog"] == {"database": "dm_ml_features"}
 
 
 def test_a_consumer_reads_exactly_the_products_tables_and_prefix(build, example_specs):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from blueprints import naming
-from blueprints.descriptor import ProductDescriptor
+from blueprints.descriptor import ProductDescriptor, validate_odps
 from harness import SETTINGS
 
 
@@ -61,6 +63,8 @@ def test_registry_documents_are_readable_product_descriptors(localstack_mesh, ex
     assert keys == sorted(naming.registry_key(d.name, p.name) for d in specs.values() for p in d.products)
     for key in keys:
         obj = s3.get_object(Bucket=SETTINGS.catalog_bucket, Key=key)
-        descriptor = ProductDescriptor.model_validate_json(obj["Body"].read())
+        body = obj["Body"].read()
+        assert validate_odps(json.loads(body)) == []
+        descriptor = ProductDescriptor.model_validate_json(body)
         assert obj["ContentType"] == "application/json"
         assert key == naming.registry_key(descriptor.domain, descriptor.name)
