@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -412,16 +413,39 @@ catalog_app = typer.Typer(help="Find data products across the mesh (offline, fro
 app.add_typer(catalog_app, name="catalog")
 
 
-def _catalog_entries(mesh_root: Path):
+def _catalog_entries(mesh_root: Path, live: LiveOptions | None = None):
+    """Offline from the blueprints; with --live from the registry documents in the catalog bucket."""
+    from .validation import UsageError, aws_region, endpoint, resolve_target
+
+    if live is not None and live.live:
+        from .catalog_live import LiveError, read_registry
+
+        try:
+            return read_registry(live.bucket, aws_region(live.region), endpoint(live.endpoint_url))
+        except UsageError as exc:
+            raise _usage_error(str(exc)) from None
+        except LiveError as exc:
+            Console(stderr=True).print(f"[red]error:[/red] {escape_markup(str(exc))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    if live is not None and (live.region or live.endpoint_url or live.bucket_given):
+        raise _usage_error("--region, --endpoint-url and --bucket read the deployed registry: add --live")
     from blueprints import load_mesh
 
     from .catalog_search import entries
-    from .validation import UsageError, resolve_target
 
     try:
         return entries(load_mesh(resolve_target(mesh_root).root, {}).domains)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    live: bool
+    bucket: str
+    region: str | None
+    endpoint_url: str | None
+    bucket_given: bool
 
 
 def _print_entries(rows: list[dict], format: TableOrJson) -> None:
@@ -442,24 +466,37 @@ def _print_entries(rows: list[dict], format: TableOrJson) -> None:
 
 MeshRoot = Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")]
 TableOrJsonOption = Annotated[TableOrJson, typer.Option("--format", "-f", help="table or json.")]
+LiveFlag = Annotated[bool, typer.Option("--live", help="Read the deployed registry (ODPS documents in the catalog bucket) instead of the blueprints.")]
+BucketOption = Annotated[str | None, typer.Option("--bucket", help="Catalog bucket (default: the platform's, dm-platform-catalog).")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="AWS region (default: AWS_REGION).")]
+EndpointOption = Annotated[str | None, typer.Option("--endpoint-url", help="S3 endpoint, e.g. LocalStack's (default: AWS_ENDPOINT_URL).")]
+
+
+def _live(live: bool, bucket: str | None, region: str | None, endpoint_url: str | None) -> LiveOptions:
+    from blueprints import naming
+
+    return LiveOptions(live, bucket or naming.CATALOG_BUCKET, region, endpoint_url, bucket is not None)
 
 
 @catalog_app.command("list")
-def catalog_list(mesh_root: MeshRoot = Path("domain_stacks"), format: TableOrJsonOption = TableOrJson.table) -> None:
+def catalog_list(mesh_root: MeshRoot = Path("domain_stacks"), format: TableOrJsonOption = TableOrJson.table, live: LiveFlag = False,
+                 bucket: BucketOption = None, region: RegionOption = None, endpoint_url: EndpointOption = None) -> None:
     """Every data product of the mesh. Example: `dmesh catalog list --format json`."""
-    _print_entries([e.summary() for e in _catalog_entries(mesh_root)], format)
+    _print_entries([e.summary() for e in _catalog_entries(mesh_root, _live(live, bucket, region, endpoint_url))], format)
 
 
 @catalog_app.command("search")
 def catalog_search(
-    text: Annotated[str, typer.Argument(help="Words that must all match: names, descriptions, owners, column names and descriptions.")],
+    text: Annotated[str, typer.Argument(help="Words that must all match: names, descriptions, owners, tags, column names and descriptions.")],
     mesh_root: MeshRoot = Path("domain_stacks"),
     format: TableOrJsonOption = TableOrJson.table,
+    live: LiveFlag = False, bucket: BucketOption = None, region: RegionOption = None, endpoint_url: EndpointOption = None,
 ) -> None:
     """Products matching every word, best first. Example: `dmesh catalog search customer_id`."""
     from .catalog_search import search
 
-    _print_entries([{**e.summary(), "score": s} for e, s in search(_catalog_entries(mesh_root), text)], format)
+    found = search(_catalog_entries(mesh_root, _live(live, bucket, region, endpoint_url)), text)
+    _print_entries([{**e.summary(), "score": s} for e, s in found], format)
 
 
 @catalog_app.command("show")
@@ -467,9 +504,10 @@ def catalog_show(
     product: Annotated[str, typer.Argument(help="DOMAIN.PRODUCT")],
     mesh_root: MeshRoot = Path("domain_stacks"),
     format: TableOrJsonOption = TableOrJson.table,
+    live: LiveFlag = False, bucket: BucketOption = None, region: RegionOption = None, endpoint_url: EndpointOption = None,
 ) -> None:
     """One product: owner, ports, SLA, contract and columns, inputs and grants. Example: `dmesh catalog show sales.orders`."""
-    entry = next((e for e in _catalog_entries(mesh_root) if e.id == product), None)
+    entry = next((e for e in _catalog_entries(mesh_root, _live(live, bucket, region, endpoint_url)) if e.id == product), None)
     if entry is None:
         raise _usage_error(f"no product {product!r} in the mesh; `dmesh catalog list` shows them")
     details = entry.details()

@@ -102,6 +102,9 @@ CASES = [
     ("access-self", ["access", "request", "sales.orders", "sales.orders", "--dry-run"], 2),
     ("access-list-missing-mesh", ["access", "list", "--mesh-root", "{missing}"], 2),
     ("lineage-html-to-folder", ["lineage", "-f", "html", "-o", "{folder}"], 2),
+    ("catalog-live-unreachable", ["catalog", "list", "--live", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9"], 1),
+    ("catalog-live-bad-endpoint", ["catalog", "search", "x", "--live", "--endpoint-url", "ftp://host"], 2),
+    ("catalog-bucket-without-live", ["catalog", "list", "--bucket", "b"], 2),
     ("unknown-verb", ["frobnicate"], 2),
     ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
 ]

@@ -37,7 +37,7 @@ def test_search_by_column_name_ranks_the_products_holding_it(all_entries):
     # five products hold the column (training-sets in both its tables); equal scores are ordered by id
     assert found == [("ml-features.churn-features", 3), ("ml-features.churn-scores", 3), ("ml-features.training-sets", 3), ("sales.customers", 3),
                      ("sales.orders", 3)]
-    holders = {e.id for e in all_entries if any(c.name == "customer_id" for c in e.product.contract.columns)}
+    holders = {e.id for e in all_entries if any(c.name == "customer_id" for c in e.columns)}
     assert {i for i, _ in found} == holders
     # a word in the product's name as well counts more
     assert [e.id for e, _ in search(all_entries, "customer")][0] == "sales.customers"
@@ -64,3 +64,8 @@ def test_show_gives_contract_columns_inputs_and_grants():
 def test_bad_requests(args):
     result = catalog(*args)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_tags_are_searched_too(all_entries):
+    """The preset a product follows and its classification are its tags."""
+    assert {e.id for e, _ in search(all_entries, "streaming@1")} == {"marketing.campaigns", "marketing.web-events"}

@@ -68,3 +68,35 @@ def test_registry_documents_are_readable_product_descriptors(localstack_mesh, ex
         descriptor = ProductDescriptor.model_validate_json(body)
         assert obj["ContentType"] == "application/json"
         assert key == naming.registry_key(descriptor.domain, descriptor.name)
+
+
+def _catalog_live(endpoint: str, *args: str):
+    import os
+    import subprocess
+    import sys
+
+    from harness import ACCOUNT, REGION
+    from meshtest import REPO
+
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": ACCOUNT, "AWS_SECRET_ACCESS_KEY": "test"}
+    return subprocess.run([sys.executable, "-m", "dmesh", "catalog", *args, "--live", "--region", REGION, "--endpoint-url", endpoint, "--format", "json"],
+                          capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+
+
+def test_live_catalog_lists_and_searches_the_deployed_registry_like_the_blueprints(localstack_mesh, localstack):
+    from blueprints import load_mesh
+    from dmesh.catalog_search import entries, search
+    from meshtest import EXAMPLE_MESH
+
+    offline = entries(load_mesh(EXAMPLE_MESH, {}).domains)
+    listed = _catalog_live(localstack, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == [e.summary() for e in offline]
+    found = _catalog_live(localstack, "search", "customer_id")
+    assert found.returncode == 0, found.stderr
+    assert [r["id"] for r in json.loads(found.stdout)] == [e.id for e, _ in search(offline, "customer_id")]
+    shown = json.loads(_catalog_live(localstack, "show", "sales.orders").stdout)
+    assert shown["inputs"] == ["marketing.campaigns"] and shown["grants"] == ["marketing", "ml-features"]
+    assert shown["contract"]["id"] == "urn:datacontract:sales:orders" and [c["name"] for c in shown["columns"]][:2] == ["order_id", "line_no"]
+    missing = _catalog_live(localstack, "list", "--bucket", "dm-no-such-catalog")
+    assert missing.returncode == 1 and "NoSuchBucket" in missing.stderr and "Traceback" not in missing.stderr
