@@ -523,6 +523,41 @@ def catalog_show(
         console.print(f"  {escape(column['name'])} {column['type']} {column['classification'] or ''} {escape(column['description'])}", highlight=False)
 
 
+class ExportFormat(str, Enum):
+    odps = "odps"
+    backstage = "backstage"
+
+
+@catalog_app.command("export")
+def catalog_export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="odps (one document per product) or backstage (catalog-info.yaml).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write into (created if missing).")] = Path("catalog-export"),
+    mesh_root: MeshRoot = Path("domain_stacks"),
+    stack: Annotated[str, typer.Option("--stack", help="Stack config giving each domain's account and region (ODPS ARNs).")] = "dev",
+) -> None:
+    """Write the mesh for other tools: ODPS documents of every product, or Backstage entities.
+
+    Example: `dmesh catalog export --format backstage -o backstage/` then register backstage/catalog-info.yaml as a Location.
+    """
+    from blueprints import load_mesh
+
+    from .catalog_export import ExportError, backstage_entities, backstage_yaml, odps_documents, write_files
+    from .validation import UsageError, resolve_target
+
+    if output.exists() and not output.is_dir():
+        raise _usage_error(f"--output {output} is a file; give a folder")
+    if not output.parent.is_dir():
+        raise _usage_error(f"--output {output}: the folder {output.parent} does not exist")
+    try:
+        domains = load_mesh(resolve_target(mesh_root).root, {}).domains
+        files = (odps_documents(domains, stack) if format is ExportFormat.odps
+                 else {"catalog-info.yaml": backstage_yaml(backstage_entities(domains))})
+    except (UsageError, ExportError) as exc:
+        raise _usage_error(str(exc)) from None
+    for path in write_files(output, files):
+        typer.echo(str(path))
+
+
 class ReportFormat(str, Enum):
     text = "text"
     markdown = "markdown"
