@@ -202,6 +202,8 @@ def preview(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     stack: Annotated[str, typer.Option("--stack", "-s", help="Stack whose Pulumi.<stack>.yaml config is used.")] = "dev",
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Programs run in parallel (default: CPU count).")] = None,
+    shard: Annotated[str | None, typer.Option("--shard", help="Review only part I of N (e.g. 2/4), for a CI job matrix; "
+                                                              "`dmesh report merge` joins the parts.")] = None,
 ) -> None:
     """Policy-as-code review offline: run each program under mocks and judge it with the real policy pack.
 
@@ -211,6 +213,14 @@ def preview(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     output = _checked_output(output)
+    part = None
+    if shard is not None:
+        from .review.shard import parse
+
+        try:
+            part = parse(shard)
+        except ValueError as exc:
+            raise _usage_error(str(exc)) from None
 
     from .governance.config import load_platform_config, levels
     from .review.report import render_json, render_markdown, render_sarif
@@ -228,9 +238,9 @@ def preview(
                           console=err, transient=True) as bar:
                 task = bar.add_task("running programs under mocks", total=None)
                 report = review(path, platform_config, stack, jobs,
-                                lambda msg, total: bar.update(task, description=msg, total=total, advance=1))
+                                lambda msg, total: bar.update(task, description=msg, total=total, advance=1), part)
         else:
-            report = review(path, platform_config, stack, jobs)
+            report = review(path, platform_config, stack, jobs, shard=part)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
     except KeyboardInterrupt:
@@ -254,6 +264,46 @@ def preview(
         s = report.summary
         err.print(f"wrote {output}: {s.mandatory} mandatory, {s.advisory} advisory, {s.errors} error(s)", highlight=False)
     raise typer.Exit(report.exit_code)
+
+
+report_app = typer.Typer(help="Review reports. Example: `dmesh report merge shard-*.json -f sarif -o review.sarif`.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("merge")
+def report_merge(
+    reports: Annotated[list[Path], typer.Argument(help="The JSON reports of the shards (`dmesh preview --shard I/N -f json`).")],
+    format: Annotated[PreviewFormat, typer.Option("--format", "-f", help="json, markdown, sarif or table.")] = PreviewFormat.json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the merged report to this file.")] = None,
+) -> None:
+    """One report from the shards of a review, with the summary and exit code of an unsharded run."""
+    from pydantic import ValidationError
+
+    from .governance.config import levels, load_platform_config
+    from .review.report import ReviewReport, merge, render_json, render_markdown, render_sarif
+    from .review.terminal import print_report
+
+    output = _checked_output(output)
+    parts = []
+    for file in reports:
+        if not file.is_file():
+            raise _usage_error(f"{file}: no such report")
+        try:
+            parts.append(ReviewReport.model_validate_json(file.read_text(encoding="utf-8")))
+        except (ValidationError, UnicodeDecodeError) as exc:
+            raise _usage_error(f"{file}: not a dmesh preview JSON report ({str(exc).splitlines()[0]})") from None
+    merged = merge(parts)
+    base = Path.cwd()
+    if format is PreviewFormat.table:
+        print_report(merged, Console())
+    else:
+        text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
+                PreviewFormat.sarif: lambda r: render_sarif(r, base, levels(_governance(load_platform_config)))}[format](merged)
+        if output is None:
+            typer.echo(text)
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+    raise typer.Exit(merged.exit_code)
 
 
 @app.command("policy-config")

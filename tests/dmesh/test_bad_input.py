@@ -105,6 +105,10 @@ CASES = [
     ("catalog-live-unreachable", ["catalog", "list", "--live", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9"], 1),
     ("catalog-live-bad-endpoint", ["catalog", "search", "x", "--live", "--endpoint-url", "ftp://host"], 2),
     ("catalog-bucket-without-live", ["catalog", "list", "--bucket", "b"], 2),
+    ("preview-bad-shard", ["preview", "domain_stacks", "--shard", "5/2"], 2),
+    ("preview-shard-syntax", ["preview", "domain_stacks", "--shard", "half"], 2),
+    ("report-merge-missing", ["report", "merge", "{missing}"], 2),
+    ("report-merge-not-json", ["report", "merge", "{file}"], 2),
     ("unknown-verb", ["frobnicate"], 2),
     ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
 ]

@@ -152,3 +152,20 @@ def render_sarif(report: ReviewReport, base: Path, levels: Mapping[str, str]) ->
                   "results": results}],
     }
     return json.dumps(sarif, indent=2)
+
+
+def merge(reports: list[ReviewReport]) -> ReviewReport:
+    """One report from the reports of the shards of one review: the same lists, summary and exit code as one run."""
+    resources = sorted((r for rep in reports for r in rep.resources), key=lambda r: (r.domain, r.urn))
+    violations = sorted((v for rep in reports for v in rep.violations), key=lambda v: (v.domain, v.urn, v.policy, v.message))
+    errors = sorted((e for rep in reports for e in rep.errors), key=lambda e: (e.domain, e.file, e.line, e.message))
+    # a mesh-level finding about a domain is reported by every shard that validated the mesh: once is enough
+    errors = [e for i, e in enumerate(errors) if i == 0 or e != errors[i - 1]]
+    return ReviewReport(
+        resources=resources, violations=violations, errors=errors,
+        summary=Summary(domains=sum(rep.summary.domains for rep in reports), resources=len(resources),
+                        mandatory=sum(v.enforcement == "mandatory" for v in violations),
+                        advisory=sum(v.enforcement == "advisory" for v in violations), errors=len(errors)),
+        timings=sorted((t for rep in reports for t in rep.timings), key=lambda t: t.domain),
+        seconds=max((rep.seconds for rep in reports), default=0.0),
+    )

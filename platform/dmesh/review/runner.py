@@ -29,6 +29,7 @@ from components.tagging import PRODUCT_INPUT
 
 from .locate import locate
 from .project import Project, ProjectError, load_project, project_folders
+from .shard import split
 from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation
 
 WORKER_TIMEOUT_S = 600
@@ -112,14 +113,16 @@ def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> li
 
 
 def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs: int | None = None,
-           progress: Progress | None = None) -> ReviewReport:
-    """Review every project under `path` under the resolved rule book; raises UsageError when there is nothing to review."""
+           progress: Progress | None = None, shard: tuple[int, int] | None = None) -> ReviewReport:
+    """Review every project under `path` (or shard I of N of them) under the resolved rule book; raises UsageError when there is nothing to review."""
     started = time.perf_counter()
     if not path.is_dir():
         raise UsageError(f"no such folder: {path}")
     folders = project_folders(path)
     if not folders:
         raise UsageError(f"{path} holds no Pulumi project (a folder with Pulumi.yaml) and no domain")
+    if shard is not None:
+        folders = split(folders, shard[1])[shard[0] - 1]
     report_step = progress or (lambda _msg, _total: None)
     errors: list[ReviewError] = []
     specs: dict[Path, DomainSpec] = {}
