@@ -1,0 +1,150 @@
+"""The scale figures side by side in one run: one `name=value` line per figure.
+
+    python bench/run.py [--domains 200] [--products 5] [--quick] [--jobs N]
+
+It generates a synthetic mesh (`bench/generate.py`), then measures: `dmesh validate` of the whole mesh and of one
+domain inside it; `dmesh preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of
+the whole preview's process tree; milliseconds per resource; and, in the same run, the floors: importing the SDKs
+a domain program uses, and bare registration of the same number of resources per domain under no-op mocks (one
+process per domain, the same parallelism). Ratios: `floor_ratio` = mesh preview / bare registration floor;
+`one_domain_ratio` = one-domain preview (alone) / import floor. Timings depend on the machine: quote ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+from dmesh.governance.config import load_platform_config  # noqa: E402
+from dmesh.review.runner import review  # noqa: E402
+from dmesh.validation import Target, validate_mesh  # noqa: E402
+
+IMPORTS = "import pulumi, pulumi_aws, pulumi_kubernetes"
+BARE = """
+import os, sys, pulumi, pulumi_aws, pulumi_kubernetes
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args): return args.name + "-id", args.inputs
+    def call(self, args): return {}, None
+pulumi.runtime.set_mocks(Mocks(), project="bench", stack="bench", preview=False)
+def program():
+    for i in range(int(sys.argv[1])):
+        pulumi.CustomResource("bench:index:Resource", f"r{i}", {"value": str(i)})
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+_sync_await(run_pulumi_func(program))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def figure(name: str, value: float | int | str) -> None:
+    print(f"{name}={value:.3f}" if isinstance(value, float) else f"{name}={value}", flush=True)
+
+
+def timed(action):
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+class TreeMemory:
+    """Peak resident memory of this process and all its descendants, sampled from /proc."""
+
+    def __init__(self) -> None:
+        self.peak, self._stop = 0, threading.Event()
+
+    def _rss_tree(self) -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+                rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+        total, stack = 0, [os.getpid()]
+        while stack:
+            pid = stack.pop()
+            total += rss.get(pid, 0)
+            stack += children.get(pid, [])
+        return total
+
+    def __enter__(self) -> TreeMemory:
+        def sample() -> None:
+            while not self._stop.wait(0.1):
+                self.peak = max(self.peak, self._rss_tree())
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def bare_floor(counts: list[int], jobs: int) -> float:
+    def one(count: int) -> None:
+        subprocess.run([sys.executable, "-c", BARE, str(count)], check=True)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(one, counts))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--domains", type=int, default=200)
+    parser.add_argument("--products", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--quick", action="store_true", help="20 domains x 5 products")
+    args = parser.parse_args()
+    domains = 20 if args.quick else args.domains
+    config = load_platform_config()
+    with tempfile.TemporaryDirectory(prefix="dmesh-bench-") as tmp:
+        root, alone = Path(tmp) / "mesh", Path(tmp) / "alone"
+        names = generate(root, domains, args.products)
+        generate(alone, 1, args.products)
+        one = root / names[len(names) // 2]
+        figure("machine_cpus", os.cpu_count() or 1)
+        figure("products", domains * args.products)
+        _, seconds = timed(lambda: validate_mesh(Target(root, None)))
+        figure("validate_mesh_s", seconds)
+        _, seconds = timed(lambda: validate_mesh(Target(root, one)))
+        figure("validate_one_domain_in_mesh_s", seconds)
+        with TreeMemory() as memory:
+            whole, mesh_s = timed(lambda: review(root, config, jobs=args.jobs))
+        assert whole.exit_code == 0, (whole.errors[:3], whole.violations[:3])
+        figure("preview_mesh_s", mesh_s)
+        figure("resources", whole.summary.resources)
+        figure("ms_per_resource", 1000 * mesh_s / whole.summary.resources)
+        figure("peak_tree_mib", memory.peak / 2**20)
+        inside, seconds = timed(lambda: review(one, config, jobs=args.jobs))
+        assert inside.exit_code == 0
+        figure("preview_one_domain_in_mesh_s", seconds)
+        solo, alone_s = timed(lambda: review(alone / "d0000", config, jobs=args.jobs))
+        assert solo.exit_code == 0
+        figure("preview_one_domain_alone_s", alone_s)
+        _, import_s = timed(lambda: subprocess.run([sys.executable, "-c", IMPORTS], check=True))
+        figure("import_floor_s", import_s)
+        floor = bare_floor([t.resources for t in whole.timings], args.jobs)
+        figure("bare_registration_floor_s", floor)
+        figure("floor_ratio", mesh_s / floor)
+        figure("one_domain_ratio", alone_s / import_s)
+
+
+if __name__ == "__main__":
+    main()
