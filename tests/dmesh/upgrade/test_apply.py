@@ -35,8 +35,10 @@ def test_batch1_domains_move_to_batch2_with_nothing_stateful_replaced_and_one_li
     assert not [c for c in changes if c["kind"] in ("replaced", "removed")]
     assert sorted(c["name"] for c in changes if c["kind"] == "added") == [
         "sales-customers-inventory", "sales-orders-inventory", "sales-store-locations-inventory"]
-    assert sorted((c["name"], tuple(c["paths"])) for c in changes if c["kind"] == "updated") == [
-        (f"sales-{p}-lifecycle", ("rules[0].transitions",)) for p in ("customers", "orders", "store-locations")]
+    # the lifecycle rules gain their tiering transition; the registry documents record the new preset (in place)
+    assert sorted((c["name"], tuple(c["paths"])) for c in changes if c["kind"] == "updated") == sorted(
+        [(f"sales-{p}-lifecycle", ("rules[0].transitions",)) for p in ("customers", "orders", "store-locations")]
+        + [(f"sales-catalog-{p}-registry", ("content",)) for p in ("customers", "orders", "store-locations")])
     after = snapshot(mesh)
     assert {k for k in after if after[k] != before[k]} == {"sales/domain.yaml"} and set(after) == set(before)
     old_lines, new_lines = before["sales/domain.yaml"].splitlines(), after["sales/domain.yaml"].splitlines()
@@ -54,7 +56,7 @@ def test_dry_run_reports_and_writes_nothing(mesh):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("### Upgrade to batch@2: sales (batch@1 -> batch@2, domain.yaml:10)")
     assert "**Safe:** no stateful resource is replaced or deleted." in result.stdout
-    assert "| sales | 3 | 3 | 0 | 0 |" in result.stdout
+    assert "| sales | 3 | 6 | 0 | 0 |" in result.stdout
     assert "dry run: nothing written" in result.stderr
     assert snapshot(mesh) == before
 
