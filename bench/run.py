@@ -132,6 +132,12 @@ def main() -> None:
         figure("resources", whole.summary.resources)
         figure("ms_per_resource", 1000 * mesh_s / whole.summary.resources)
         figure("peak_tree_mib", memory.peak / 2**20)
+        os.environ["DMESH_FORK_WORKERS"] = "0"  # the same review with a fresh interpreter per program, for the ratio
+        fresh, fresh_s = timed(lambda: review(root, config, jobs=args.jobs))
+        del os.environ["DMESH_FORK_WORKERS"]
+        assert fresh.summary.resources == whole.summary.resources
+        figure("preview_mesh_fresh_workers_s", fresh_s)
+        figure("fork_speedup", fresh_s / mesh_s)
         inside, seconds = timed(lambda: review(one, config, jobs=args.jobs))
         assert inside.exit_code == 0
         figure("preview_one_domain_in_mesh_s", seconds)

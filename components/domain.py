@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pulumi
 
-from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, load_domain, load_presets, naming
+from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, handoff, load_domain, load_presets, naming
 from blueprints.descriptor import describe_product, document_json
 from blueprints.monitoring import product_monitors
 from blueprints.spec import TableSpec
@@ -216,14 +216,19 @@ def resolve_inputs(spec: DomainSpec, presets: dict) -> dict[ProductRef, ProductS
 def deploy_domain(main_file: str) -> DomainStack:
     """Entry point of a domain stack's `__main__.py`: load the blueprint beside it and build the domain."""
     folder = Path(main_file).resolve().parent
-    try:
-        presets = load_presets()
-        spec = load_domain(folder, presets)
-        inputs = resolve_inputs(spec, presets)
-    except BlueprintError as exc:
-        raise pulumi.RunError(f"the blueprint of {folder.name} or of a domain it reads is invalid; "
-                              f"run `dmesh validate {folder}`:\n{exc}") from None
-    stack = DomainStack(DomainStackArgs(spec, inputs, load_settings()))
+    handed = handoff.cached(folder)  # a review hands over what it already validated; `pulumi up` loads from the files
+    if handed is not None:
+        spec, domains = handed
+        inputs = {ref: domains[ref.domain].product(ref.product) for p in spec.products for ref in p.inputs}
+    else:
+        try:
+            presets = load_presets()
+            spec = load_domain(folder, presets)
+            inputs = resolve_inputs(spec, presets)
+        except BlueprintError as exc:
+            raise pulumi.RunError(f"the blueprint of {folder.name} or of a domain it reads is invalid; "
+                                  f"run `dmesh validate {folder}`:\n{exc}") from None
+    stack = DomainStack(DomainStackArgs(spec, inputs, load_settings()))  # type: ignore[arg-type]
     for key, value in stack.outputs.items():
         pulumi.export(key, value)
     return stack

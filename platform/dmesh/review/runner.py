@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders
+from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders, handoff
 
 from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
@@ -55,52 +56,145 @@ def _mesh_target(path: Path) -> Target | None:
     return None
 
 
-class Workers:
-    """The worker processes of one review: whatever ends the review (an error, Ctrl-C, SIGTERM) ends them too."""
+def forking_available() -> bool:
+    return sys.platform.startswith("linux") and os.environ.get("DMESH_FORK_WORKERS", "1") != "0"
 
-    def __init__(self) -> None:
+
+class Zygote:
+    """The review's forking worker process (`zygote.py`): requests go in as lines, results come back by id."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
+        self._lock = threading.Lock()
+        self._pids: dict[str, int] = {}
+        self._codes: dict[str, int] = {}
+        self._done: dict[str, threading.Event] = {}
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            message = json.loads(line)
+            with self._lock:
+                if "pid" in message:
+                    self._pids[message["id"]] = message["pid"]
+                else:
+                    self._codes[message["id"]] = message["code"]
+                    self._done[message["id"]].set()
+        with self._lock:  # the zygote ended: nothing else will finish
+            for event in self._done.values():
+                event.set()
+
+    def run(self, folder: Path, stack: str, output: Path, timeout: float) -> int | None:
+        """The child's exit code; None when it did not end in time (it is killed) or the zygote is gone."""
+        request_id = str(output)
+        with self._lock:
+            self._done[request_id] = threading.Event()
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps({"id": request_id, "folder": str(folder), "stack": stack, "output": str(output)}) + "\n")
+            self.proc.stdin.flush()
+        finished = self._done[request_id].wait(timeout)
+        with self._lock:
+            if not finished and request_id in self._pids:
+                _kill(self._pids[request_id])
+            return self._codes.get(request_id)
+
+    def stop(self) -> None:
+        with self._lock:
+            for request_id, pid in self._pids.items():
+                if request_id not in self._codes:
+                    _kill(pid)
+        self.proc.kill()
+        self.proc.wait()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, 9)
+    except ProcessLookupError:
+        pass
+
+
+class Workers:
+    """The worker processes of one review: whatever ends the review (an error, Ctrl-C, SIGTERM) ends them too.
+
+    On Linux programs run in children forked from one pre-imported process (`Zygote`); elsewhere, or for another
+    checkout of the platform (`code_root`), each program gets its own fresh interpreter.
+    """
+
+    def __init__(self, fork: bool | None = None, env: Mapping[str, str] | None = None) -> None:
+        self._env = {**os.environ, **(env or {})}  # what every program gets (e.g. blueprints.handoff.ENV)
         self._live: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
         self.stopping = False
+        self._fork = forking_available() if fork is None else fork
+        self._zygote: Zygote | None = None
+
+    def _zygote_for_run(self) -> Zygote | None:
+        with self._lock:
+            if self.stopping or not self._fork:
+                return None
+            if self._zygote is None:
+                self._zygote = Zygote(self._env)
+            return self._zygote
 
     def run(self, folder: Path, stack: str, code_root: Path | None = None) -> tuple[list[Registration], str | None, float]:
         """Run one project; `code_root` runs it against another checkout of the platform (its blueprints and components)."""
         start = time.perf_counter()
-        env = None
-        if code_root is not None:
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(code_root), str(code_root / "platform"), os.environ.get("PYTHONPATH", "")])}
         with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
             output = Path(tmp) / "result.json"
-            with self._lock:
-                if self.stopping:
-                    return [], "the review was stopped", 0.0
-                proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
-                self._live.add(proc)
-            try:
-                _, stderr = proc.communicate(timeout=WORKER_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.communicate()
-                return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start
-            finally:
-                with self._lock:
-                    self._live.discard(proc)
+            zygote = self._zygote_for_run() if code_root is None else None
+            if zygote is not None:
+                code = zygote.run(folder.resolve(), stack, output, WORKER_TIMEOUT_S)
+                if code is None and not output.is_file():
+                    return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start
+                log = Path(f"{output}.log")
+                stderr = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+            else:
+                code, stderr, failure = self._spawn(folder, stack, output, code_root)
+                if failure:
+                    return [], failure, time.perf_counter() - start
             if not output.is_file():
                 tail = "\n".join((stderr or "").strip().splitlines()[-15:])
-                return [], f"the program crashed (exit {proc.returncode}):\n{tail}", time.perf_counter() - start
+                return [], f"the program crashed (exit {code}):\n{tail}", time.perf_counter() - start
             result = json.loads(output.read_text(encoding="utf-8"))
         registrations = [Registration.from_dict(r) for r in result["registrations"]]
         return registrations, result["error"], time.perf_counter() - start
+
+    def _spawn(self, folder: Path, stack: str, output: Path, code_root: Path | None) -> tuple[int | None, str, str | None]:
+        env = dict(self._env)
+        if code_root is not None:
+            env["PYTHONPATH"] = os.pathsep.join([str(code_root), str(code_root / "platform"), os.environ.get("PYTHONPATH", "")])
+        with self._lock:
+            if self.stopping:
+                return None, "", "the review was stopped"
+            proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
+            self._live.add(proc)
+        try:
+            _, stderr = proc.communicate(timeout=WORKER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return None, "", f"the program did not finish within {WORKER_TIMEOUT_S} s"
+        finally:
+            with self._lock:
+                self._live.discard(proc)
+        return proc.returncode, stderr, None
 
     def stop(self) -> None:
         with self._lock:
             self.stopping = True
             live = list(self._live)
+            zygote = self._zygote
         for proc in live:
             proc.kill()
         for proc in live:
             proc.wait()
+        if zygote is not None:
+            zygote.stop()
 
 
 def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> list[Diagnostic]:
@@ -151,7 +245,10 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         report_step(message, steps)
 
     runs: list[ProjectRun] = []
-    workers = Workers()
+    handover = tempfile.mkdtemp(prefix="dmesh-specs-")  # private (0700): the validated specs for the programs
+    if specs:
+        handoff.write(Path(handover) / "specs.pickle", {spec.name: spec for spec in specs.values()})
+    workers = Workers(env={handoff.ENV: str(Path(handover) / "specs.pickle")} if specs else None)
     pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
     try:
         futures = {pool.submit(workers.run, project.folder, stack): project for project in runnable}
@@ -166,6 +263,8 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        workers.stop()  # and when all went well, the forking process ends with the review
+        shutil.rmtree(handover, ignore_errors=True)
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []

@@ -26,6 +26,5 @@ def capture(folders: Iterable[Path], stack: str = "dev", code_root: Path | None 
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return dict(pool.map(one, folders))
-    except BaseException:
+    finally:
         workers.stop()
-        raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -179,14 +180,16 @@ def test_platform_stack_previews_clean():
 
 
 def _workers_of(mesh: Path) -> list[int]:
+    """Programs running for a review of `mesh`: fresh workers name the mesh, forked ones run inside it."""
     pids = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
                 command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                cwd = os.readlink(proc / "cwd") if "dmesh.review.zygote" in command else ""
             except OSError:
                 continue
-            if "dmesh.review.worker" in command and str(mesh) in command:
+            if ("dmesh.review.worker" in command and str(mesh) in command) or (cwd and Path(cwd).is_relative_to(mesh)):
                 pids.append(int(proc.name))
     return pids
 
