@@ -25,10 +25,15 @@ class Mesh:
     domains: dict[str, DomainSpec]
     findings: list[Finding] = field(default_factory=list)
     broken: frozenset[str] = frozenset()
+    summarised: frozenset[str] = frozenset()  # domains loaded without their contracts (see load_mesh's focus)
 
     @property
     def valid(self) -> bool:
         return not self.findings
+
+    def complete(self) -> dict[str, DomainSpec]:
+        """The domains loaded with their contracts."""
+        return {name: spec for name, spec in self.domains.items() if name not in self.summarised}
 
 
 PROJECT_FILE = "Pulumi.yaml"
@@ -165,20 +170,39 @@ def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], brok
     return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules) + _collision_findings(domains)
 
 
-def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None) -> Mesh:
-    """Load every domain under `root` and run the mesh checks; collects findings, raises nothing."""
+def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
+    """Load every domain under `root` and run the mesh checks; collects findings, raises nothing.
+
+    With a `focus` domain folder, only that domain and the domains it reads are loaded with their contracts; the
+    others are read from their domain.yaml alone, which is all the mesh checks use (names, ports, inputs, grants,
+    classifications), so every mesh-level error involving the focus is still found at a fraction of the cost.
+    Contract errors of the other domains are theirs: `dmesh validate` of the whole mesh reports them.
+    """
     presets = presets if presets is not None else load_presets()
     domains: dict[str, DomainSpec] = {}
     findings: list[Finding] = []
     broken: set[str] = set()
+    summarised: set[str] = set()
     findings += _layout_findings(root)
-    for folder in domain_folders(root):
+    folders = domain_folders(root)
+    full: set[str] | None = None
+    if focus is not None:
+        focus = focus.resolve()
+        folders = sorted(folders, key=lambda f: f.resolve() != focus)  # the focus first: it says which domains it reads
+    for folder in folders:
+        complete = full is None or folder.name in full
         try:
-            spec = load_domain(folder, presets)
+            spec = load_domain(folder, presets, with_contracts=complete)
         except BlueprintError as exc:
             findings += exc.findings
             broken.add(folder.name)
+            if focus is not None and full is None and folder.resolve() == focus:
+                full = {folder.name}
             continue
         domains[spec.name] = spec
+        if not complete:
+            summarised.add(spec.name)
+        if focus is not None and full is None and folder.resolve() == focus:
+            full = {spec.name} | {ref.domain for p in spec.products for ref in p.inputs}
     findings += check_mesh(domains, rules, frozenset(broken))
-    return Mesh(root, domains, findings, frozenset(broken))
+    return Mesh(root, domains, findings, frozenset(broken), frozenset(summarised))

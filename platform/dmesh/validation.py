@@ -80,5 +80,5 @@ def validate_mesh(target: Target, levels: Mapping[str, str] | None = None) -> tu
 
     `levels` are the rules' mesh-wide levels (the resolved rule book), which overrides are judged by.
     """
-    mesh = load_mesh(target.root, levels if levels is not None else mesh_levels())
+    mesh = load_mesh(target.root, levels if levels is not None else mesh_levels(), focus=target.domain)
     return mesh, [f for f in mesh.findings if target.concerns(f)]

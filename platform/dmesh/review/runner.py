@@ -224,7 +224,7 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
     target = _mesh_target(path)
     if target is not None:
         mesh, findings = validate_mesh(target, levels(platform_config))
-        specs = {spec.folder: spec for spec in mesh.domains.values()}
+        specs = {spec.folder: spec for spec in mesh.complete().values()}
         reviewed = {f.resolve() for f in folders}
         errors += [_finding_error(f) for f in findings if any(f.file.resolve().is_relative_to(r) for r in reviewed)]
         # a domain whose blueprint is invalid is reported, not run: its program would stop on the same error

@@ -1,0 +1,71 @@
+"""Validating one domain reads the other domains' blueprints but not their contracts, and still finds every
+mesh-level error that involves the domain: each case compares it with the whole mesh's findings about the domain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from blueprints import load_mesh
+from dmesh.governance.config import mesh_levels
+from dmesh.validation import Target, validate_mesh
+
+
+def findings_both_ways(root: Path, domain: str) -> tuple[list[str], list[str]]:
+    target = Target(root.resolve(), (root / domain).resolve())
+    whole = sorted(f.render(root) for f in load_mesh(root, mesh_levels()).findings if target.concerns(f))
+    _, focused = validate_mesh(target)
+    return sorted(f.render(root) for f in focused), whole
+
+
+def add_domain(root: Path, name: str, product: str) -> None:
+    folder = root / name
+    (folder / "contracts").mkdir(parents=True)
+    source = (root / "sales" / "contracts" / "store-locations.odcs.yaml").read_text()
+    (folder / "contracts" / f"{product}.odcs.yaml").write_text(source.replace("store-locations", product).replace("sales", name))
+    (folder / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (folder / "domain.yaml").write_text(f"apiVersion: dmesh/v1\nkind: Domain\nmetadata:\n  name: {name}\n  owner: {name}@acme.example\n"
+                                        f"  costCenter: CC-1\nspec:\n  blueprint: batch@1\n  dataProducts:\n    - name: {product}\n"
+                                        f"      contract: contracts/{product}.odcs.yaml\n      classification: public\n")
+
+
+CASES = {
+    "input without a grant": ("ml-features", [("sales/domain.yaml", "grants: [{domain: ml-features}]\n", "")]),
+    "restricted data flowing in": ("marketing", [
+        ("marketing/domain.yaml", "inputs: [marketing.web-events, sales.store-locations]", "inputs: [marketing.web-events, sales.customers]"),
+        ("sales/domain.yaml", "grants: [{domain: ml-features}]\n", "grants: [{domain: ml-features}, {domain: marketing}]\n")]),
+    "a cycle through it": ("sales", [
+        ("sales/domain.yaml", "inputs: [marketing.campaigns]", "inputs: [marketing.campaigns, ml-features.churn-scores]"),
+        ("ml-features/domain.yaml", "      inputs: [ml-features.churn-features]\n      pipeline: {image: registry.acme.example/ml/churn-scorer",
+         "      inputs: [ml-features.churn-features]\n      grants: [{domain: sales}]\n      pipeline: {image: registry.acme.example/ml/churn-scorer")]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_mesh_errors_involving_the_domain_are_found(mesh, edit, case):
+    domain, edits = CASES[case]
+    for file, old, new in edits:
+        edit(file, old, new)
+    focused, whole = findings_both_ways(mesh, domain)
+    assert whole and focused == whole
+
+
+def test_a_collision_with_a_siblings_name_is_found_from_both_sides(mesh):
+    add_domain(mesh, "marketing-web", "events")  # marketing/web-events and marketing-web/events both derive dm-marketing-web-events
+    for domain in ("marketing-web", "marketing"):
+        focused, whole = findings_both_ways(mesh, domain)
+        assert whole and focused == whole and any("is also" in f for f in focused), domain
+
+
+def test_other_domains_contracts_are_not_read(mesh):
+    """A broken contract elsewhere is that domain's error: one domain's validation neither loads nor reports it."""
+    (mesh / "ml-features" / "contracts" / "churn-scores.odcs.yaml").write_text("not: [a contract")
+    focused, _ = findings_both_ways(mesh, "sales")
+    assert focused == []
+    mesh_of_sales = load_mesh(mesh, mesh_levels(), focus=mesh / "sales")
+    assert "ml-features" in mesh_of_sales.summarised and "sales" in mesh_of_sales.complete()
+    assert mesh_of_sales.complete()["sales"].product("orders").contract.tables  # the focus has its columns
+    # a producer the focus reads is loaded whole: its contract problems do concern the focus
+    focused, whole = findings_both_ways(mesh, "ml-features")
+    assert focused == whole and focused
