@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -195,6 +196,27 @@ class PreviewFormat(str, Enum):
     sarif = "sarif"
 
 
+def _write_review(report, format: PreviewFormat, output: Path | None, rule_levels: Callable[[], Mapping[str, str]]) -> None:
+    """A review report in the chosen format, on stdout or into `output` (the rule levels are read only for SARIF)."""
+    from .review.report import render_json, render_markdown, render_sarif
+    from .review.terminal import print_report
+
+    base = Path.cwd()
+    if format is PreviewFormat.table:
+        if output is None:
+            print_report(report, Console())
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                print_report(report, Console(file=handle, width=160, no_color=True))
+        return
+    text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
+            PreviewFormat.sarif: lambda r: render_sarif(r, base, rule_levels())}[format](report)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
 @app.command()
 def preview(
     path: Annotated[Path, typer.Argument(help="Mesh root, one domain folder, or any Pulumi Python project.")] = Path("domain_stacks"),
@@ -223,9 +245,7 @@ def preview(
             raise _usage_error(str(exc)) from None
 
     from .governance.config import load_platform_config, levels
-    from .review.report import render_json, render_markdown, render_sarif
     from .review.runner import review
-    from .review.terminal import print_report
     from .validation import UsageError
 
     platform_config = _governance(load_platform_config)
@@ -246,20 +266,7 @@ def preview(
     except KeyboardInterrupt:
         err.print("interrupted: the review was stopped and its workers ended", highlight=False)
         raise typer.Exit(130) from None
-    base = Path.cwd()
-    if format is PreviewFormat.table:
-        if output is None:
-            print_report(report, Console())
-        else:
-            with output.open("w", encoding="utf-8") as handle:
-                print_report(report, Console(file=handle, width=160, no_color=True))
-    else:
-        text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
-                PreviewFormat.sarif: lambda r: render_sarif(r, base, levels(platform_config))}[format](report)
-        if output is None:
-            typer.echo(text)
-        else:
-            output.write_text(text + "\n", encoding="utf-8")
+    _write_review(report, format, output, lambda: levels(platform_config))
     if output is not None:
         s = report.summary
         err.print(f"wrote {output}: {s.mandatory} mandatory, {s.advisory} advisory, {s.errors} error(s)", highlight=False)
@@ -280,8 +287,7 @@ def report_merge(
     from pydantic import ValidationError
 
     from .governance.config import levels, load_platform_config
-    from .review.report import ReviewReport, merge, render_json, render_markdown, render_sarif
-    from .review.terminal import print_report
+    from .review.report import ReviewReport, merge
 
     output = _checked_output(output)
     parts = []
@@ -293,16 +299,7 @@ def report_merge(
         except (ValidationError, UnicodeDecodeError) as exc:
             raise _usage_error(f"{file}: not a dmesh preview JSON report ({str(exc).splitlines()[0]})") from None
     merged = merge(parts)
-    base = Path.cwd()
-    if format is PreviewFormat.table:
-        print_report(merged, Console())
-    else:
-        text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
-                PreviewFormat.sarif: lambda r: render_sarif(r, base, levels(_governance(load_platform_config)))}[format](merged)
-        if output is None:
-            typer.echo(text)
-        else:
-            output.write_text(text + "\n", encoding="utf-8")
+    _write_review(merged, format, output, lambda: levels(_governance(load_platform_config)))
     raise typer.Exit(merged.exit_code)
 
 
@@ -1015,12 +1012,10 @@ def sla_status(
     from blueprints.monitoring import duration
 
     from .sla import declared
-    from .validation import UsageError, resolve_target
+    from .validation import UsageError, aws_region, endpoint, resolve_target
 
     if (region is not None or endpoint_url is not None) and not live:
         raise _usage_error("--region and --endpoint-url read live states: add --live")
-    from .validation import UsageError, aws_region, endpoint
-
     try:
         region, endpoint_url = aws_region(region), endpoint(endpoint_url)
     except UsageError as exc:
