@@ -70,7 +70,10 @@ def _checked_output(output: Path | None) -> Path | None:
 
 
 def _usage_error(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    # messages quote user input (paths, values): a `[...]` in them is text, never markup
+    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -376,29 +379,6 @@ def init(
     print(f"  1. describe the product's columns in {mesh_root}/{domain}/contracts/{values['product']}.odcs.yaml")
     print(f"  2. dmesh validate {mesh_root}/{domain} && dmesh preview {mesh_root}/{domain}")
     print(f"  3. commit and open a pull request; deploy with `pulumi up` as {mesh_root}/{domain}/README.md shows")
-
-
-@app.command()
-def up(
-    domain: Annotated[Path, typer.Argument(help="Domain folder (a Pulumi project under domain_stacks/).")],
-    stack: Annotated[str, typer.Option("--stack", "-s", help="Stack to deploy.")] = "dev",
-    local: Annotated[bool, typer.Option("--local", help="Deploy to LocalStack (stack 'local', endpoints from `dmesh local`).")] = False,
-    # not `--preview`: `dmesh preview` is the offline review under mocks; this is the real engine's dry run
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Run `pulumi preview` (the engine's dry run) instead of `pulumi up`.")] = False,
-) -> None:
-    """Deploy a domain with the Pulumi CLI (Automation API), the policy pack and the domain's effective policy config.
-
-    Example: `dmesh up domain_stacks/sales --stack dev --dry-run`.
-    """
-    from .deploy import DeployError
-    from .deploy import up as deploy_up
-
-    if not (domain / "Pulumi.yaml").is_file():
-        raise _usage_error(f"{domain} is not a Pulumi project (no Pulumi.yaml)")
-    try:
-        deploy_up(domain, stack, local=local, dry_run=dry_run, on_output=print)
-    except DeployError as exc:
-        raise _usage_error(str(exc)) from None
 
 
 class LineageFormat(str, Enum):
@@ -1051,24 +1031,37 @@ def sla_status(
     Console().print(table)
 
 
-local_app = typer.Typer(help="LocalStack for offline testing: host mode without Docker. Example: `dmesh local start`.",
-                        no_args_is_help=True)
+from .deploy.commands import register as _register_deploy_verbs  # noqa: E402 - typer only; the verbs import the rest lazily
+
+_register_deploy_verbs(app)
+
+
+local_app = typer.Typer(help="The emulators for offline deploys: LocalStack (host mode without Docker) and a moto server for Glue. "
+                                             "Example: `dmesh local start`.", no_args_is_help=True)
 app.add_typer(local_app, name="local")
 
 
-def _local():
-    from .local import LocalStack, endpoint_from_env
+def _emulators():
+    from .local import LocalStack, MotoServer
+    from .local_config import Emulators
 
-    return LocalStack(endpoint_from_env())
+    endpoints = Emulators.from_env()
+    return LocalStack(endpoints.localstack), MotoServer(endpoints.moto)
 
 
 @local_app.command("start")
 def local_start() -> None:
-    """Start LocalStack (host mode, venv made once) and wait until healthy. Example: `dmesh local start`."""
+    """Start LocalStack (host mode, venv made once) and the moto server for Glue, and wait until both answer.
+
+    Example: `dmesh local start`.
+    """
     from .local import LocalStackError
 
+    say = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    localstack, moto = _emulators()
     try:
-        _local().start(lambda msg: print(msg, file=sys.stderr))
+        localstack.start(say)
+        moto.start(say)
     except LocalStackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(1) from None
@@ -1076,36 +1069,42 @@ def local_start() -> None:
 
 @local_app.command("stop")
 def local_stop() -> None:
-    """Stop the LocalStack this tool started (by its PID). Example: `dmesh local stop`."""
-    if not _local().stop(lambda msg: print(msg, file=sys.stderr)):
-        print("no LocalStack started by dmesh is running", file=sys.stderr)
+    """Stop the emulators this tool started (by their PIDs). Example: `dmesh local stop`."""
+    say = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
+    localstack, moto = _emulators()
+    stopped = [localstack.stop(say), moto.stop(say)]
+    if not any(stopped):
+        print("no emulator started by dmesh is running", file=sys.stderr)
 
 
 @local_app.command("status")
 def local_status() -> None:
-    """Print LocalStack's health (exit 1 when it does not answer). Example: `dmesh local status`."""
-    stack = _local()
-    health = stack.healthy()
-    print(json.dumps({"endpoint": stack.endpoint, "pid": stack.running_pid(), "health": health}, indent=2))
-    raise typer.Exit(0 if health else 1)
+    """Print the emulators' health (exit 1 when one does not answer). Example: `dmesh local status`."""
+    localstack, moto = _emulators()
+    health = localstack.healthy()
+    moto_up = moto.healthy()
+    print(json.dumps({"endpoint": localstack.endpoint, "pid": localstack.running_pid(), "health": health,
+                      "moto": {"endpoint": moto.endpoint, "pid": moto.running_pid(), "healthy": moto_up}}, indent=2))
+    raise typer.Exit(0 if health and moto_up else 1)
 
 
 @local_app.command("pulumi-config")
 def local_pulumi_config(
-    domain: Annotated[Path, typer.Argument(help="Domain folder whose Pulumi.dev.yaml is the base.")],
+    project: Annotated[Path, typer.Argument(help="Domain folder (or the platform project) whose Pulumi.dev.yaml is the base.")],
+    kube_context: Annotated[str | None, typer.Option("--kube-context", help="The local cluster's kubeconfig context, e.g. kind-dmesh-local.",
+                                                     show_default=False)] = None,
 ) -> None:
-    """Write Pulumi.local.yaml for a domain: its dev config plus LocalStack endpoints (pulumilocal's keys).
+    """Write Pulumi.local.yaml: the dev config with each service at its emulator (pulumilocal's keys) and the local cluster.
 
-    Example: `dmesh local pulumi-config domain_stacks/sales && cd domain_stacks/sales && pulumi up -s local`.
+    It is the config `dmesh up --local` deploys with. Example:
+    `dmesh local pulumi-config domain_stacks/sales --kube-context kind-dmesh-local && cd domain_stacks/sales && pulumi up -s local`.
     """
-    from ruamel.yaml import YAML
+    from .local_config import Emulators, LocalConfigError, write_local_config
 
-    from .local import local_stack_config
-
-    if not (domain / "Pulumi.dev.yaml").is_file():
-        raise _usage_error(f"{domain / 'Pulumi.dev.yaml'} not found")
-    target = domain / "Pulumi.local.yaml"
-    with target.open("w", encoding="utf-8") as handle:
-        YAML().dump({"config": local_stack_config(domain, _local().endpoint)}, handle)
+    if not (project / "Pulumi.dev.yaml").is_file():
+        raise _usage_error(f"{project / 'Pulumi.dev.yaml'} not found")
+    try:
+        target = write_local_config(project, Emulators.from_env(), kube_context or "")
+    except LocalConfigError as exc:
+        raise _usage_error(str(exc)) from None
     print(f"wrote {target}", file=sys.stderr)
-

@@ -187,25 +187,74 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def local_stack_config(domain_dir: Path, endpoint: str) -> dict[str, object]:
-    """A domain's `Pulumi.dev.yaml` config with LocalStack's endpoints and test credentials on top."""
-    from ruamel.yaml import YAML
-
-    base = domain_dir / "Pulumi.dev.yaml"
-    config = dict((YAML(typ="safe").load(base.read_text(encoding="utf-8")) or {}).get("config") or {}) if base.is_file() else {}
-    return {**config, **pulumi_local_config(endpoint)}
+MOTO_ENTRY = "moto.server"
 
 
-def pulumi_local_config(endpoint: str = DEFAULT_ENDPOINT) -> dict[str, object]:
-    """Stack config for LocalStack, with the keys pulumilocal sets."""
-    return {
-        "aws:region": "us-east-1",
-        "aws:accessKey": "test",
-        "aws:secretKey": "test",
-        "aws:s3UsePathStyle": "true",
-        "aws:skipCredentialsValidation": "true",
-        "aws:skipRequestingAccountId": "true",
-        "aws:skipMetadataApiCheck": "true",
-        "aws:endpoints": [{service: endpoint for service in LOCALSTACK_SERVICES}],
-    }
+@dataclass(frozen=True)
+class MotoServer:
+    """A moto server beside LocalStack for the services LocalStack's community edition lacks (Glue).
 
+    It runs in this virtualenv (moto[server] comes with the `local` and `test` extras) and is stopped by the PID it wrote.
+    """
+
+    endpoint: str = "http://127.0.0.1:5000"
+    state: Path = REPO / "localstack" / ".state"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.state / "moto.pid"
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.endpoint}/moto-api/data.json", timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        command = _command_line(pid) if pid > 1 and _alive(pid) else []
+        return pid if command[1:3] == ["-m", MOTO_ENTRY] else None
+
+    def start(self, say=print) -> bool:
+        if self.healthy():
+            say(f"moto already answers on {self.endpoint}; using it")
+            return False
+        import importlib.util
+        import sys
+
+        if importlib.util.find_spec("flask") is None:
+            raise LocalStackError("the moto server needs moto[server]: pip install -e '.[local]'")
+        host, _, port = self.endpoint.split("://", 1)[-1].partition(":")
+        self.state.mkdir(parents=True, exist_ok=True)
+        with (self.state / "moto.log").open("w") as log:
+            process = subprocess.Popen([sys.executable, "-m", MOTO_ENTRY, "-H", host, "-p", port or "5000"], stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        self.pid_file.write_text(str(process.pid))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                self.pid_file.unlink(missing_ok=True)
+                raise LocalStackError(f"the moto server exited with code {process.returncode}; see {self.state / 'moto.log'}")
+            if self.healthy():
+                say(f"moto server (pid {process.pid}) ready on {self.endpoint} for Glue")
+                return True
+            time.sleep(0.5)
+        self.stop()
+        raise LocalStackError(f"the moto server did not answer on {self.endpoint} within 60 s")
+
+    def stop(self, say=print) -> bool:
+        pid = self.running_pid()
+        self.pid_file.unlink(missing_ok=True)
+        if pid is None:
+            return False
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(20):
+            if not _alive(pid):
+                break
+            time.sleep(0.25)
+        say(f"moto server (pid {pid}) stopped")
+        return True

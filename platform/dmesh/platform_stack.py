@@ -21,6 +21,11 @@ from components.policies import (
 from components.storage import GuardedBucketArgs, guarded_bucket
 
 
+# the platform stack's outputs, which `dmesh up` checks against the buckets the domain stacks write to
+CATALOG_OUTPUT = "catalogBucket"
+AUDIT_OUTPUT = "auditBucket"
+
+
 @dataclass(frozen=True)
 class PlatformStackArgs:
     account_id: str
@@ -57,4 +62,4 @@ class PlatformStack(pulumi.ComponentResource):
         self.catalog_bucket = guarded_bucket(f"{name}-catalog", GuardedBucketArgs(
             bucket=args.catalog_bucket, key_arn=self.key.arn, log_target=self.audit_bucket.bucket, tags=tags,
             policy=json_text(document([deny_insecure_transport(args.catalog_bucket, partition)]))), self)
-        self.register_outputs({"catalogBucket": self.catalog_bucket.bucket, "auditBucket": self.audit_bucket.bucket})
+        self.register_outputs({CATALOG_OUTPUT: self.catalog_bucket.bucket, AUDIT_OUTPUT: self.audit_bucket.bucket})

@@ -6,7 +6,7 @@ Both are named by the mesh's naming scheme (`blueprints.naming`), which domain s
 import pulumi
 
 from blueprints import naming
-from dmesh.platform_stack import PlatformStack, PlatformStackArgs
+from dmesh.platform_stack import AUDIT_OUTPUT, CATALOG_OUTPUT, PlatformStack, PlatformStackArgs
 
 config = pulumi.Config("dmesh")
 stack = PlatformStack("platform", PlatformStackArgs(
@@ -17,5 +17,5 @@ stack = PlatformStack("platform", PlatformStackArgs(
     owner=config.require("platformOwner"),
     cost_center=config.require("platformCostCenter"),
 ))
-pulumi.export("catalogBucket", stack.catalog_bucket.bucket)
-pulumi.export("auditBucket", stack.audit_bucket.bucket)
+pulumi.export(CATALOG_OUTPUT, stack.catalog_bucket.bucket)
+pulumi.export(AUDIT_OUTPUT, stack.audit_bucket.bucket)

@@ -1,0 +1,92 @@
+"""The one stack config of a local deploy: `dmesh local pulumi-config` writes it, `dmesh up --local` uses it.
+
+Each AWS service's endpoint points at whichever emulator serves it (LocalStack, or the moto server for Glue,
+which LocalStack's community edition lacks), with the keys pulumilocal sets; Kubernetes goes to a context the
+user names, never the dev stack's, so a local deploy cannot reach a shared cluster by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from .local import DEFAULT_ENDPOINT, LOCALSTACK_SERVICES
+
+MOTO_SERVICES = ("glue",)
+DEFAULT_MOTO_ENDPOINT = "http://127.0.0.1:5000"
+LOCAL_STACK = "local"
+BASE_STACK = "dev"
+KUBE_CONTEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,252}$")
+KUBE_HINT = ("create a local cluster first, e.g. `kind create cluster --name dmesh-local` (context kind-dmesh-local) or "
+             "`k3d cluster create dmesh-local` (context k3d-dmesh-local), and pass --kube-context with its context")
+
+
+class LocalConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Emulators:
+    localstack: str = DEFAULT_ENDPOINT
+    moto: str = DEFAULT_MOTO_ENDPOINT
+
+    @classmethod
+    def from_env(cls) -> Emulators:
+        from .local import endpoint_from_env
+
+        return cls(endpoint_from_env(), os.environ.get("MOTO_ENDPOINT") or DEFAULT_MOTO_ENDPOINT)
+
+    def endpoints(self) -> dict[str, str]:
+        return {**{s: self.localstack for s in LOCALSTACK_SERVICES}, **{s: self.moto for s in MOTO_SERVICES}}
+
+
+def checked_context(kube_context: str | None) -> str:
+    if not kube_context:
+        raise LocalConfigError(f"a local deploy needs a local Kubernetes context (--kube-context); {KUBE_HINT}")
+    if not KUBE_CONTEXT.match(kube_context):
+        raise LocalConfigError(f"--kube-context {kube_context!r} is not a kubeconfig context name")
+    return kube_context
+
+
+def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -> dict[str, object]:
+    """The project's dev config without its Kubernetes settings, with the emulators' endpoints and the local context."""
+    base = project / f"Pulumi.{BASE_STACK}.yaml"
+    document = YAML(typ="safe").load(base.read_text(encoding="utf-8")) if base.is_file() else None
+    config = dict((document or {}).get("config") or {}) if isinstance(document, dict) else {}
+    config = {k: v for k, v in config.items() if not str(k).startswith("kubernetes:")}
+    return {
+        **config,
+        "aws:region": "us-east-1",
+        "aws:accessKey": "test",
+        "aws:secretKey": "test",
+        "aws:s3UsePathStyle": "true",
+        "aws:skipCredentialsValidation": "true",
+        "aws:skipRequestingAccountId": "true",
+        "aws:skipMetadataApiCheck": "true",
+        "aws:endpoints": [emulators.endpoints()],
+        "kubernetes:context": checked_context(kube_context),
+    }
+
+
+def write_local_config(project: Path, emulators: Emulators, kube_context: str) -> Path:
+    """Write Pulumi.local.yaml atomically, keeping what the CLI stored there (encryption salt, secrets provider)."""
+    config = local_stack_config(project, emulators, kube_context)
+    target = project / f"Pulumi.{LOCAL_STACK}.yaml"
+    kept = {}
+    if target.is_file():
+        existing = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
+        kept = {k: v for k, v in existing.items() if k != "config"} if isinstance(existing, dict) else {}
+    fd, tmp = tempfile.mkstemp(dir=project, prefix=".Pulumi.local.", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            YAML().dump({**kept, "config": config}, handle)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
