@@ -73,15 +73,19 @@ def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -
     }
 
 
-def write_local_config(project: Path, emulators: Emulators, kube_context: str) -> Path:
-    """Write Pulumi.local.yaml atomically, keeping what the CLI stored there (encryption salt, secrets provider)."""
+def write_local_config(project: Path, emulators: Emulators, kube_context: str, stack: str = LOCAL_STACK) -> Path:
+    """Write Pulumi.<stack>.yaml (`local` unless named) atomically, keeping what the CLI stored there (encryption salt,
+    secrets provider). The dev stack's own file is its base, so it is never the one written."""
+    if stack == BASE_STACK or not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
+        raise LocalConfigError(f"stack {stack!r} cannot hold a local config: it is written to Pulumi.<stack>.yaml from "
+                               f"Pulumi.{BASE_STACK}.yaml; use the default `{LOCAL_STACK}` or another name")
     config = local_stack_config(project, emulators, kube_context)
-    target = project / f"Pulumi.{LOCAL_STACK}.yaml"
+    target = project / f"Pulumi.{stack}.yaml"
     kept = {}
     if target.is_file():
         existing = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
         kept = {k: v for k, v in existing.items() if k != "config"} if isinstance(existing, dict) else {}
-    fd, tmp = tempfile.mkstemp(dir=project, prefix=".Pulumi.local.", suffix=".yaml")
+    fd, tmp = tempfile.mkstemp(dir=project, prefix=f".Pulumi.{stack}.", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             YAML().dump({**kept, "config": config}, handle)

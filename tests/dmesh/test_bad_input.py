@@ -66,7 +66,6 @@ CASES = [
     ("init-bad-name", ["init", "../escape", "--owner", "f@acme.example", "--cost-center", "CC-1", "--mesh-root", "{folder}", "--no-input"], 2),
     ("up-missing", ["up", "{missing}"], 2),
     ("up-project-without-blueprint", ["up", "{project}"], 2),
-    ("up-platform-project", ["up", "."], 2),
     ("local-pulumi-config-missing", ["local", "pulumi-config", "{missing}"], 2),
     ("lineage-missing-mesh", ["lineage", "--mesh-root", "{missing}"], 2),
     ("lineage-output-is-folder", ["lineage", "-o", "{folder}"], 2),

@@ -76,6 +76,9 @@ def _run(paths: list[Path] | None, everything: bool, platform: bool, stack: str 
     if local and not reads_only:
         try:
             checked_context(kube_context)
+            if stack == "dev":
+                raise LocalConfigError("--local writes the stack's config from Pulumi.dev.yaml: it cannot deploy stack `dev` "
+                                       "(leave --stack out for `local`, or name another stack)")
         except LocalConfigError as exc:
             raise DeployError(str(exc), INVALID) from None
     elif kube_context is not None:
@@ -98,7 +101,7 @@ def _run(paths: list[Path] | None, everything: bool, platform: bool, stack: str 
             from ..local_config import write_local_config
 
             for target in targets:  # the review runs the programs with the stack's config: write it first
-                write_local_config(target.folder, run.emulators, kube_context or "")
+                write_local_config(target.folder, run.emulators, kube_context or "", run.stack)
         review_first(run, jobs)
     else:
         from blueprints import load_mesh

@@ -91,7 +91,7 @@ def _policy_config(run: Run, target: StackTarget, folder: Path) -> Path:
 def _prepare(run: Run, engine: Engine) -> None:
     if run.local:
         for target in run.targets:
-            write_local_config(target.folder, run.emulators, run.kube_context or "")
+            write_local_config(target.folder, run.emulators, run.kube_context or "", run.stack)
     engine.install_plugins(run.targets[0].folder, run.console.note)
 
 

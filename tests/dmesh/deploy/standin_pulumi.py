@@ -239,7 +239,7 @@ def main(argv: list[str]) -> None:
             where, _, stack = name.partition("|")
             if where == backend and stack.startswith(prefix):
                 row = {"name": stack[len(prefix):], "current": False, "updateInProgress": False,
-                       "resourceCount": len(entry.get("resources", [])) + (1 if entry.get("resources") else 0)}
+                       "resourceCount": len(entry.get("resources", []))}
                 if entry.get("history"):
                     row["lastUpdate"] = entry["history"][0]["endTime"]
                 rows.append(row)
