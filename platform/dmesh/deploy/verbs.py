@@ -252,7 +252,7 @@ def _protection_explained(run: Run, held: dict[str, list[dict[str, str]]]) -> st
              "resource, and a destroy would stop at the first one."]
     for name, found in held.items():
         lines.append(f"  {name}: " + ", ".join(r["urn"].rsplit("::", 1)[-1] for r in found))
-    lines.append(f"To remove everything else and keep the data: `dmesh destroy ... --keep-data` (Pulumi's --exclude-protected).")
+    lines.append("To remove everything else and keep the data: `dmesh destroy ... --keep-data` (Pulumi's --exclude-protected).")
     lines.append("To delete the data deliberately: agree it in a reviewed change, then in the stack's folder run "
                  f"`pulumi state unprotect --stack {run.stack} '<URN>'` for each resource (or `pulumi state unprotect --all "
                  f"--stack {run.stack}`), and run `dmesh destroy` again.")
