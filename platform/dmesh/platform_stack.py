@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
 from blueprints import arns, naming
 from blueprints.vocabulary import TAG_CLASSIFICATION, TAG_COST_CENTER, TAG_DOMAIN, TAG_OWNER
@@ -34,6 +35,8 @@ class PlatformStackArgs:
     audit_bucket: str
     owner: str
     cost_center: str
+    # Pulumi Kubernetes Operator Stack objects (`dmesh.operator_stacks`), one per domain; none without `dmesh:operator`
+    operator_stacks: tuple[dict, ...] = ()
 
 
 def _tags(args: PlatformStackArgs) -> dict[str, str]:
@@ -62,4 +65,8 @@ class PlatformStack(pulumi.ComponentResource):
         self.catalog_bucket = guarded_bucket(f"{name}-catalog", GuardedBucketArgs(
             bucket=args.catalog_bucket, key_arn=self.key.arn, log_target=self.audit_bucket.bucket, tags=tags,
             policy=json_text(document([deny_insecure_transport(args.catalog_bucket, partition)]))), self)
+        self.operator_stacks = [
+            k8s.apiextensions.CustomResource(f"{name}-operator-{o['metadata']['name']}", api_version=o["apiVersion"], kind=o["kind"],
+                                             metadata=o["metadata"], spec=o["spec"], opts=pulumi.ResourceOptions(parent=self))
+            for o in args.operator_stacks]
         self.register_outputs({CATALOG_OUTPUT: self.catalog_bucket.bucket, AUDIT_OUTPUT: self.audit_bucket.bucket})
