@@ -59,10 +59,13 @@ def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -
     document = YAML(typ="safe").load(base.read_text(encoding="utf-8")) if base.is_file() else None
     config = dict((document or {}).get("config") or {}) if isinstance(document, dict) else {}
     config = {k: v for k, v in config.items() if not str(k).startswith("kubernetes:")}
+    account = str(config.get("dmesh:accountId", ""))
     return {
         **config,
         "aws:region": "us-east-1",
-        "aws:accessKey": "test",
+        # LocalStack takes a 12-digit access key id as the account id: the ARNs it returns then match the ones the
+        # programs build from dmesh:accountId (moto ignores it)
+        "aws:accessKey": account if re.fullmatch(r"\d{12}", account) else "test",
         "aws:secretKey": "test",
         "aws:s3UsePathStyle": "true",
         "aws:skipCredentialsValidation": "true",

@@ -98,3 +98,15 @@ def test_local_never_writes_the_dev_stacks_config(cli):
         write_local_config(cli.home / "domain_stacks" / "sales", Emulators(), "kind-dmesh-local", "dev")
     with pytest.raises(LocalConfigError, match="cannot hold a local config"):
         write_local_config(cli.home / "domain_stacks" / "sales", Emulators(), "kind-dmesh-local", "../../escape")
+
+
+def test_localstack_is_given_the_domains_account_as_its_access_key():
+    """LocalStack uses a 12-digit access key id as the account: its ARNs then match those built from dmesh:accountId."""
+    config = local_stack_config(EXAMPLE / "sales", Emulators(), "kind-dmesh-local")
+    assert config["aws:accessKey"] == config["dmesh:accountId"] == "123456789012"
+
+
+def test_the_compose_file_serves_glue_where_the_local_config_points_it():
+    compose = YAML(typ="safe").load((EXAMPLE.parent / "localstack" / "docker-compose.yml").read_text())
+    [ports] = compose["services"]["moto"]["ports"]
+    assert Emulators().endpoints()["glue"] == f"http://{ports.rsplit(':', 1)[0]}"
