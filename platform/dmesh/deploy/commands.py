@@ -84,6 +84,12 @@ def _run(paths: list[Path] | None, everything: bool, platform: bool, stack: str 
     elif kube_context is not None:
         raise DeployError("--kube-context is for --local; a cloud stack's context is its `kubernetes:context` config", INVALID)
     resolved = resolve_backend(backend, secrets_provider, local=local)
+    import shutil
+
+    from .engine import MISSING_CLI
+
+    if shutil.which("pulumi") is None:  # before the review, which takes a while
+        raise DeployError(MISSING_CLI, INVALID)
     try:
         platform_config = load_platform_config()
     except GovernanceConfigError as exc:

@@ -150,6 +150,9 @@ def review_first(run: Run, jobs: int | None) -> None:
         if report.errors:
             raise DeployError(f"the offline review of {label} failed:\n" + "\n".join(f"  {e.file}: {e.message}" for e in report.errors), INVALID)
         mandatory = [v for v in report.violations if v.enforcement == "mandatory"]
+        advisory = len(report.violations) - len(mandatory)
+        if advisory:
+            run.console.note(f"  {advisory} advisory finding(s): `dmesh preview {folder}` lists them; they do not stop a deploy")
         if mandatory:
             raise DeployError(f"{len(mandatory)} mandatory policy violation(s) in {label}; nothing was deployed:\n"
                               + "\n".join(f"  [{v.policy}] {v.urn.rsplit('::', 1)[-1]}: {v.message}" for v in mandatory), FAILED)

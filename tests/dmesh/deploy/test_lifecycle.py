@@ -124,3 +124,4 @@ def test_without_the_pulumi_cli_every_verb_says_so_and_exits_2(cli):
         result = subprocess.run([sys.executable, "-m", "dmesh", *verb], capture_output=True, text=True, cwd=cli.home, env=env, timeout=300)
         assert result.returncode == 2, (verb, result.stderr)
         assert "the Pulumi CLI is not installed or not on PATH" in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+        assert "reviewing" not in result.stderr  # said at once, not after the offline review
