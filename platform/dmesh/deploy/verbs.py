@@ -6,6 +6,7 @@ no CLI (targets, backend, passphrase, local context, offline review) runs before
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -68,9 +69,15 @@ class Run:
     platform_folder: Path | None = None  # checked before domains deploy when the run does not deploy it itself
 
 
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}(/[A-Za-z0-9_.-]{1,100}){0,2}$")  # stack, project/stack or org/project/stack
+
+
 def stack_name(stack: str | None, local: bool) -> str:
     """`--local` means stack `local` only when no --stack was given."""
-    return stack if stack is not None else (LOCAL_STACK if local else "dev")
+    name = stack if stack is not None else (LOCAL_STACK if local else "dev")
+    if not STACK_NAME.match(name) or name.startswith("-") or any(not part.strip(".") for part in name.split("/")):
+        raise DeployError(f"--stack {name!r} is not a Pulumi stack name (letters, digits, `_`, `.`, `-`; optionally org/project/stack)", INVALID)
+    return name
 
 
 def _agree(run: Run, question: str) -> None:

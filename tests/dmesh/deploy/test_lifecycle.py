@@ -125,3 +125,11 @@ def test_without_the_pulumi_cli_every_verb_says_so_and_exits_2(cli):
         assert result.returncode == 2, (verb, result.stderr)
         assert "the Pulumi CLI is not installed or not on PATH" in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
         assert "reviewing" not in result.stderr  # said at once, not after the offline review
+
+
+@pytest.mark.parametrize("stack", ["--help", "../../etc", "a b", "", "x" * 101])
+def test_a_stack_name_that_is_not_one_is_refused_before_any_cli_call(cli, stack):
+    result = cli.dmesh("up", ".", "--stack", stack, "--yes")
+    assert result.returncode == 2
+    assert "is not a Pulumi stack name" in " ".join(result.stderr.split())
+    assert cli.calls() == []
