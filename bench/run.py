@@ -3,7 +3,7 @@
     python bench/run.py [--domains 200] [--products 5] [--quick] [--jobs N]
 
 It generates a synthetic mesh (`bench/generate.py`), then measures: `dmesh validate` of the whole mesh and of one
-domain inside it; `dmesh preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of
+domain inside it, cold and with the spec cache of the run before (in process, and the CLI end to end); `dmesh preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of
 the whole preview's process tree; milliseconds per resource; and, in the same run, the floors: importing the SDKs
 a domain program uses, and bare registration of the same number of resources per domain under no-op mocks (one
 process per domain, the same parallelism). Ratios: `floor_ratio` = mesh preview / bare registration floor;
@@ -121,10 +121,26 @@ def main() -> None:
         one = root / names[len(names) // 2]
         figure("machine_cpus", os.cpu_count() or 1)
         figure("products", domains * args.products)
+        caches = Path(tmp) / "caches"
+
+        def fresh_cache(name: str) -> None:  # every cold figure starts from an empty spec cache (blueprints/spec_cache.py)
+            os.environ["DMESH_CACHE_DIR"] = str(caches / name)
+
+        fresh_cache("validate")
         _, seconds = timed(lambda: validate_mesh(Target(root, None)))
         figure("validate_mesh_s", seconds)
+        _, seconds = timed(lambda: validate_mesh(Target(root, None)))
+        figure("validate_mesh_cached_s", seconds)
+        _, seconds = timed(lambda: validate_mesh(Target(root, one)))
+        figure("validate_one_domain_in_mesh_cached_s", seconds)
+        for name, target in (("mesh", root), ("one_domain_in_mesh", one)):
+            _, seconds = timed(lambda: subprocess.run([sys.executable, "-m", "dmesh", "validate", str(target)], check=True,
+                                                      capture_output=True))
+            figure(f"cli_validate_{name}_cached_s", seconds)
+        fresh_cache("validate-one")
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_s", seconds)
+        fresh_cache("preview")
         with TreeMemory() as memory:
             whole, mesh_s = timed(lambda: review(root, config, jobs=args.jobs))
         assert whole.exit_code == 0, (whole.errors[:3], whole.violations[:3])
@@ -132,15 +148,18 @@ def main() -> None:
         figure("resources", whole.summary.resources)
         figure("ms_per_resource", 1000 * mesh_s / whole.summary.resources)
         figure("peak_tree_mib", memory.peak / 2**20)
+        fresh_cache("preview-fresh-workers")
         os.environ["DMESH_FORK_WORKERS"] = "0"  # the same review with a fresh interpreter per program, for the ratio
         fresh, fresh_s = timed(lambda: review(root, config, jobs=args.jobs))
         del os.environ["DMESH_FORK_WORKERS"]
         assert fresh.summary.resources == whole.summary.resources
         figure("preview_mesh_fresh_workers_s", fresh_s)
         figure("fork_speedup", fresh_s / mesh_s)
+        fresh_cache("preview-one")
         inside, seconds = timed(lambda: review(one, config, jobs=args.jobs))
         assert inside.exit_code == 0
         figure("preview_one_domain_in_mesh_s", seconds)
+        fresh_cache("preview-alone")
         solo, alone_s = timed(lambda: review(alone / "d0000", config, jobs=args.jobs))
         assert solo.exit_code == 0
         figure("preview_one_domain_alone_s", alone_s)

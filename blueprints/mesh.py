@@ -13,6 +13,7 @@ from pathlib import Path
 from . import naming
 from .errors import BlueprintError, Finding
 from .loader import DOMAIN_FILE, load_domain
+from .spec_cache import cached_load
 from .models import Preset
 from .presets import load_presets
 from .spec import DomainSpec, ProductRef
@@ -170,6 +171,10 @@ def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], brok
     return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules) + _collision_findings(domains)
 
 
+def _load(folder: Path, presets: Mapping[str, Preset], with_contracts: bool) -> DomainSpec:
+    return load_domain(folder, dict(presets), with_contracts=with_contracts)
+
+
 def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
     """Load every domain under `root` and run the mesh checks; collects findings, raises nothing.
 
@@ -192,7 +197,7 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] |
     for folder in folders:
         complete = full is None or folder.name in full
         try:
-            spec = load_domain(folder, presets, with_contracts=complete)
+            spec = cached_load(folder, presets, complete, _load)
         except BlueprintError as exc:
             findings += exc.findings
             broken.add(folder.name)

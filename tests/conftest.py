@@ -35,3 +35,12 @@ def edit(mesh: Path) -> Edit:
 
     return _edit
 
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite's spec cache (blueprints/spec_cache.py) is its own, never the user's ~/.cache: every `dmesh` the tests
+    start inherits it."""
+    import os
+    import tempfile
+
+    os.environ["DMESH_CACHE_DIR"] = tempfile.mkdtemp(prefix="dmesh-test-cache-")

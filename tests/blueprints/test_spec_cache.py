@@ -1,0 +1,125 @@
+"""The spec cache: an unchanged domain is loaded from the cache, any change to what decides it loads afresh."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from blueprints import load_presets
+from blueprints.loader import load_domain
+from blueprints.mesh import load_mesh
+from blueprints.spec_cache import cached_load
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DMESH_CACHE_DIR", str(folder))
+    monkeypatch.delenv("DMESH_CACHE", raising=False)
+    return folder
+
+
+class Counting:
+    """load_domain, counting its calls: a hit does not call it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, folder, presets, with_contracts):
+        self.calls += 1
+        return load_domain(folder, dict(presets), with_contracts=with_contracts)
+
+
+def test_an_unchanged_domain_comes_from_the_cache_equal_to_a_fresh_load(mesh, store):
+    presets, load = load_presets(), Counting()
+    first = cached_load(mesh / "sales", presets, True, load)
+    second = cached_load(mesh / "sales", presets, True, load)
+    assert load.calls == 1 and second == first == load_domain(mesh / "sales", presets)
+    assert oct(store.stat().st_mode & 0o777) == "0o700"
+    assert all(oct(e.stat().st_mode & 0o777) == "0o600" for e in store.iterdir())
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: (m / "sales" / "domain.yaml").write_text((m / "sales" / "domain.yaml").read_text() + "\n# a comment\n"),
+    lambda m: (m / "sales" / "contracts" / "orders.odcs.yaml").write_text(
+        (m / "sales" / "contracts" / "orders.odcs.yaml").read_text().replace("description: Order lines", "description: Order lines, changed", 1)),
+])
+def test_a_changed_blueprint_or_contract_is_loaded_afresh(mesh, store, edit):
+    presets, load = load_presets(), Counting()
+    cached_load(mesh / "sales", presets, True, load)
+    edit(mesh)
+    spec = cached_load(mesh / "sales", presets, True, load)
+    assert load.calls == 2 and spec == load_domain(mesh / "sales", presets)
+
+
+def test_with_and_without_contracts_are_different_entries(mesh, store):
+    presets, load = load_presets(), Counting()
+    summary = cached_load(mesh / "sales", presets, False, load)
+    full = cached_load(mesh / "sales", presets, True, load)
+    assert load.calls == 2 and summary != full
+
+
+def test_a_copy_of_the_mesh_elsewhere_is_not_served_the_originals_paths(mesh, store, tmp_path):
+    import shutil
+
+    presets, load = load_presets(), Counting()
+    cached_load(mesh / "sales", presets, True, load)
+    copy = tmp_path / "copy"
+    shutil.copytree(mesh, copy)
+    assert cached_load(copy / "sales", presets, True, load).folder == (copy / "sales").resolve()
+    assert load.calls == 2
+
+
+def test_an_entry_others_can_write_is_never_unpickled(mesh, store):
+    presets, load = load_presets(), Counting()
+    cached_load(mesh / "sales", presets, True, load)
+    [entry] = list(store.iterdir())
+    entry.write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")  # a pickle that runs a command if loaded
+    entry.chmod(0o666)
+    assert cached_load(mesh / "sales", presets, True, load) == load_domain(mesh / "sales", presets)
+    assert load.calls == 2
+
+
+def test_a_corrupt_entry_is_replaced(mesh, store):
+    presets, load = load_presets(), Counting()
+    cached_load(mesh / "sales", presets, True, load)
+    [entry] = list(store.iterdir())
+    entry.write_bytes(b"not a pickle")
+    assert cached_load(mesh / "sales", presets, True, load) == load_domain(mesh / "sales", presets)
+    assert cached_load(mesh / "sales", presets, True, load) and load.calls == 2
+
+
+def test_a_domain_with_errors_is_never_cached_and_stays_reported(mesh, store):
+    blueprint = mesh / "sales" / "domain.yaml"
+    blueprint.write_text(blueprint.read_text().replace("freshnessHours: 24", "freshnessHours: -3", 1))
+    for _ in range(2):
+        found = load_mesh(mesh, {})
+        assert any(f.field.endswith("freshnessHours") for f in found.findings)
+    assert not any(store.glob("*.pickle")) or all("sales" not in e.name for e in store.iterdir())
+    assert "sales" in found.broken
+
+
+def test_the_cache_can_be_turned_off(mesh, store, monkeypatch):
+    monkeypatch.setenv("DMESH_CACHE", "0")
+    presets, load = load_presets(), Counting()
+    cached_load(mesh / "sales", presets, True, load)
+    cached_load(mesh / "sales", presets, True, load)
+    assert load.calls == 2 and not store.exists()
+
+
+def test_a_cache_folder_others_can_write_is_not_used(mesh, store):
+    store.mkdir(mode=0o777)
+    os.chmod(store, 0o777)
+    presets, load = load_presets(), Counting()
+    cached_load(mesh / "sales", presets, True, load)
+    cached_load(mesh / "sales", presets, True, load)
+    assert load.calls == 2 and list(store.iterdir()) == []
+
+
+def test_a_mesh_loads_the_same_from_the_cache(mesh, store):
+    cold = load_mesh(mesh, {})
+    warm = load_mesh(mesh, {})
+    assert warm.domains == cold.domains and [f.render() for f in warm.findings] == [f.render() for f in cold.findings]
+    assert len(list(store.glob("*.pickle"))) == 3
