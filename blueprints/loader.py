@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import naming
-from .contracts import load_contract
 from .errors import BlueprintError, Finding
 from .models import PATTERN_HINTS, DataProduct, DomainDocument, KinesisPort, Preset, S3Port
 from .spec import (
@@ -141,6 +140,8 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path,
             contracts[i] = ContractSpec(contract_file, "", product.name, "", "", ())
             continue
         try:
+            from .contracts import load_contract  # ODCS and jsonschema load on the first contract read: a cached run reads none
+
             contract = load_contract(contract_file, product.name, tuple(product.tables) if product.tables else None)
         except BlueprintError as exc:
             findings += exc.findings

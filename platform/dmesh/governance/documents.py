@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import parliament
 
 from .resources import ResourceView, is_sequence, plain
 
@@ -134,7 +133,17 @@ def unreadable_documents(resource: ResourceView) -> Iterator[str]:
 
 
 @cache
+def _parliament():
+    """parliament (and the pkg_resources it loads) costs ~0.2 s to import: only the rules that read actions pay it,
+    never a verb that merely needs the rules' names and levels (`dmesh validate`, `dmesh --help`)."""
+    import parliament
+
+    return parliament
+
+
+@cache
 def _access_levels() -> dict[str, str]:
+    parliament = _parliament()
     return {
         f"{service['prefix']}:{p['privilege']}".lower(): p["access_level"]
         for service in parliament.iam_definition
@@ -149,7 +158,7 @@ def access_levels(action: str) -> set[str]:
     not know is treated as a write, so unknown actions never slip through.
     """
     try:
-        expanded = parliament.expand_action(action, raise_exceptions=False)
+        expanded = _parliament().expand_action(action, raise_exceptions=False)
     except ValueError:
         return {"Write"}
     if not expanded:
@@ -167,7 +176,7 @@ def permission_management_in(action: str) -> list[str]:
     if "*" not in action and "?" not in action:
         return []
     try:
-        expanded = parliament.expand_action(action, raise_exceptions=False)
+        expanded = _parliament().expand_action(action, raise_exceptions=False)
     except ValueError:
         return []
     levels = _access_levels()
