@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-VERSION = "3.272.0"
+VERSION = os.environ.get("STANDIN_VERSION", "3.272.0")  # the CLI matching the SDK, unless a test asks for another
 DATETIME = "%Y-%m-%dT%H:%M:%S.000000Z"
 STATE = Path(os.environ["STANDIN_STATE"])
 ENV_SEEN = ("PULUMI_BACKEND_URL", "PULUMI_EXPERIMENTAL", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_AUTOMATION_API")

@@ -196,3 +196,20 @@ def test_a_platform_stack_exporting_other_buckets_is_named(cli):
     text = " ".join(result.stderr.split())
     assert f"catalogBucket is 'someone-elses-catalog', the domains use '{naming.CATALOG_BUCKET}'" in text
     assert "auditBucket" not in text.split("catalogBucket is")[1].split(".")[0]
+
+
+def test_an_older_cli_that_still_fits_the_sdk_streams_its_events_through_a_file(cli):
+    """CLIs up to 3.205 get a file for the engine events instead of the gRPC stream; the change summary is the same."""
+    deployed_platform(cli)
+    result = cli.dmesh("up", "domain_stacks/sales", "--yes", env={"STANDIN_VERSION": "3.200.0"})
+    assert result.returncode == 0, result.stderr
+    [(_, preview)] = engine_calls(cli, "preview")
+    assert not preview[preview.index("--event-log") + 1].startswith("tcp://")
+    assert "sales: 2 to create" in result.stderr
+
+
+def test_a_cli_too_old_for_the_sdk_is_named_with_exit_2(cli):
+    result = cli.dmesh("up", ".", "--yes", env={"STANDIN_VERSION": "2.25.0"})
+    assert result.returncode == 2
+    assert "the Pulumi CLI on PATH does not fit the SDK" in " ".join(result.stderr.split()) and "Traceback" not in result.stderr
+    assert [c["argv"] for c in cli.calls()] == [["version"]]
