@@ -89,6 +89,44 @@ def _private_dir(folder: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def _entry(store: Path, folder: Path, presets: Mapping[str, object], with_contracts: bool) -> Path | None:
+    domain_file = Path(folder) / "domain.yaml"
+    text_digest = _sha(domain_file)
+    return None if text_digest is None else store / f"{_key(domain_file, text_digest, presets, with_contracts)}.pickle"
+
+
+def missing(folders: list[Path], presets: Mapping[str, object], with_contracts: bool) -> list[Path]:
+    """The folders without a cache entry (entries whose contracts changed are found stale only on load)."""
+    store = cache_dir()
+    if store is None:
+        return []
+    return [f for f in folders if (entry := _entry(store, f, presets, with_contracts)) is not None and not entry.exists()]
+
+
+def warm(folders: list[Path], presets: Mapping[str, object], with_contracts: bool,
+         load: Callable[[Path, Mapping[str, object], bool], DomainSpec], workers: int) -> None:
+    """Fill the cache for `folders` in `workers` spawned processes; the caller then loads each from the cache.
+
+    Spawned, not forked: the caller may hold threads (a progress bar, gRPC) that a fork would copy half-locked.
+    A domain that fails to load is simply not cached: the caller loads it again and reports its findings.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for _ in pool.map(_warm_one, folders, [presets] * len(folders), [with_contracts] * len(folders), [load] * len(folders),
+                          chunksize=max(1, len(folders) // (4 * workers))):
+            pass
+
+
+def _warm_one(folder: Path, presets: Mapping[str, object], with_contracts: bool,
+              load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> None:
+    try:
+        cached_load(folder, presets, with_contracts, load)
+    except Exception:  # noqa: BLE001 - any failure is the caller's to report when it loads the domain itself
+        pass
+
+
 def cached_load(folder: Path, presets: Mapping[str, object], with_contracts: bool,
                 load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> DomainSpec:
     """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""
