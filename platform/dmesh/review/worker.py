@@ -6,6 +6,7 @@ program gets a fresh Pulumi runtime, its own config and its own sys.path.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import traceback
@@ -30,6 +31,7 @@ def _program_error(exc: BaseException, folder: Path) -> str:
 def main(argv: list[str]) -> int:
     folder, stack, output = Path(argv[0]), argv[1], Path(argv[2])
     result: dict[str, object] = {"registrations": [], "error": None}
+    gc.freeze()  # the imports outlive the program: keep them out of every collection (see zygote.py)
     try:
         project = load_project(folder, stack)
         mocks = MeshMocks(str(project.config.get("dmesh:accountId", DEFAULT_ACCOUNT)), str(project.config.get("aws:region", DEFAULT_REGION)))
