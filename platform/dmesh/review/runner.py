@@ -206,6 +206,32 @@ def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> li
     return diagnostics + pack.analyze_stack(custom)
 
 
+RUNS_PER_JUDGE = 8  # programs to judge before another pack process (about a second to start) pays off
+
+
+def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Callable[[str], None]) -> dict[int, list[Diagnostic]]:
+    """Each run's diagnostics, from up to `jobs` pack processes side by side: judging is gRPC round trips to the pack,
+    which does the work, so one process per core keeps every core busy once the programs have run."""
+    lanes: list[list[ProjectRun]] = [[] for _ in range(max(1, min(jobs, len(runs) // RUNS_PER_JUDGE)))]
+    load = [0] * len(lanes)
+    for run in sorted(runs, key=lambda r: -len(r.registrations)):  # the largest first, each to the least loaded lane
+        lane = load.index(min(load))
+        lanes[lane].append(run)
+        load[lane] += len(run.registrations)
+    results: dict[int, list[Diagnostic]] = {}
+
+    def judge(lane: list[ProjectRun]) -> None:
+        with PolicyPackClient() as pack:
+            for run in lane:
+                results[id(run)] = _judge(pack, run, platform_config)
+                say(f"judged {run.domain}")
+
+    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        for done in [pool.submit(judge, lane) for lane in lanes if lane]:
+            done.result()  # a pack that fails to start or dies is the review's error, as before
+    return results
+
+
 def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs: int | None = None,
            progress: Progress | None = None, shard: tuple[int, int] | None = None) -> ReviewReport:
     """Review every project under `path` (or shard I of N of them) under the resolved rule book; raises UsageError when there is nothing to review."""
@@ -268,18 +294,17 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []
-    with PolicyPackClient() as pack:
-        for run in runs:
-            if run.error:
-                errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
-                continue
-            errors += _undeployed_products(run)
-            by_urn = {r.urn: r for r in run.registrations}
-            for d in _judge(pack, run, platform_config):
-                file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
-                violations.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
-                                            urn=d.urn, message=d.message, file=str(file), line=line))
-            say(f"judged {run.domain}")
+    judged = _judge_all([run for run in runs if not run.error], platform_config, jobs or os.cpu_count() or 1, say)
+    for run in runs:
+        if run.error:
+            errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
+            continue
+        errors += _undeployed_products(run)
+        by_urn = {r.urn: r for r in run.registrations}
+        for d in judged[id(run)]:
+            file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
+            violations.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
+                                        urn=d.urn, message=d.message, file=str(file), line=line))
 
     resources = sorted((ResourceEntry(domain=run.domain, urn=r.urn, type=r.type, name=r.name) for run in runs for r in run.registrations),
                        key=lambda r: (r.domain, r.urn))
