@@ -58,10 +58,12 @@ def timed(action):
 
 
 class TreeMemory:
-    """Peak resident memory of this process and all its descendants, sampled from /proc."""
+    """Peak memory of this process and all its descendants, sampled from /proc: the sum of their resident sizes (RSS,
+    which counts a page shared by forked children once per child) and the sum of their proportional sizes (PSS, each
+    shared page split between its sharers: what the tree really occupies)."""
 
     def __init__(self) -> None:
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self.peak_pss, self._stop = 0, 0, threading.Event()
 
     def _rss_tree(self) -> int:
         children: dict[int, list[int]] = {}
@@ -76,17 +78,29 @@ class TreeMemory:
                 rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
             except (OSError, IndexError, ValueError):
                 continue
-        total, stack = 0, [os.getpid()]
+        total, stack, self._tree = 0, [os.getpid()], []
         while stack:
             pid = stack.pop()
             total += rss.get(pid, 0)
+            self._tree.append(pid)
             stack += children.get(pid, [])
+        return total
+
+    def _pss_tree(self) -> int:
+        total = 0
+        for pid in self._tree:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                    total += next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
+            except (OSError, StopIteration, ValueError):
+                continue
         return total
 
     def __enter__(self) -> TreeMemory:
         def sample() -> None:
             while not self._stop.wait(0.1):
                 self.peak = max(self.peak, self._rss_tree())
+                self.peak_pss = max(self.peak_pss, self._pss_tree())
         self._thread = threading.Thread(target=sample, daemon=True)
         self._thread.start()
         return self
@@ -148,6 +162,7 @@ def main() -> None:
         figure("resources", whole.summary.resources)
         figure("ms_per_resource", 1000 * mesh_s / whole.summary.resources)
         figure("peak_tree_mib", memory.peak / 2**20)
+        figure("peak_tree_pss_mib", memory.peak_pss / 2**20)
         fresh_cache("preview-fresh-workers")
         os.environ["DMESH_FORK_WORKERS"] = "0"  # the same review with a fresh interpreter per program, for the ratio
         fresh, fresh_s = timed(lambda: review(root, config, jobs=args.jobs))
