@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,9 +209,23 @@ def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> li
 RUNS_PER_JUDGE = 8  # programs to judge before another pack process (about a second to start) pays off
 
 
-def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Callable[[str], None]) -> dict[int, list[Diagnostic]]:
+def _stop_pack(starter: ThreadPoolExecutor, started: Future | None) -> None:
+    starter.shutdown(wait=True)
+    if started is not None and started.exception() is None:
+        started.result().__exit__(None, None, None)
+
+
+def _start_pack() -> PolicyPackClient:
+    client = PolicyPackClient()
+    client.__enter__()
+    return client
+
+
+def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Callable[[str], None],
+               first: Future | None = None) -> dict[int, list[Diagnostic]]:
     """Each run's diagnostics, from up to `jobs` pack processes side by side: judging is gRPC round trips to the pack,
-    which does the work, so one process per core keeps every core busy once the programs have run."""
+    which does the work, so one process per core keeps every core busy once the programs have run. `first` is a pack
+    started while the programs ran (its owner stops it); the first lane uses it."""
     lanes: list[list[ProjectRun]] = [[] for _ in range(max(1, min(jobs, len(runs) // RUNS_PER_JUDGE)))]
     load = [0] * len(lanes)
     for run in sorted(runs, key=lambda r: -len(r.registrations)):  # the largest first, each to the least loaded lane
@@ -220,14 +234,20 @@ def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Ca
         load[lane] += len(run.registrations)
     results: dict[int, list[Diagnostic]] = {}
 
-    def judge(lane: list[ProjectRun]) -> None:
+    def judge_with(pack: PolicyPackClient, lane: list[ProjectRun]) -> None:
+        for run in lane:
+            results[id(run)] = _judge(pack, run, platform_config)
+            say(f"judged {run.domain}")
+
+    def judge(index: int, lane: list[ProjectRun]) -> None:
+        if index == 0 and first is not None:
+            judge_with(first.result(), lane)
+            return
         with PolicyPackClient() as pack:
-            for run in lane:
-                results[id(run)] = _judge(pack, run, platform_config)
-                say(f"judged {run.domain}")
+            judge_with(pack, lane)
 
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
-        for done in [pool.submit(judge, lane) for lane in lanes if lane]:
+        for done in [pool.submit(judge, i, lane) for i, lane in enumerate(lanes) if lane]:
             done.result()  # a pack that fails to start or dies is the review's error, as before
     return results
 
@@ -276,6 +296,8 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         handoff.write(Path(handover) / "specs.pickle", {spec.name: spec for spec in specs.values()})
     workers = Workers(env={handoff.ENV: str(Path(handover) / "specs.pickle")} if specs else None)
     pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
+    starter = ThreadPoolExecutor(max_workers=1)
+    early_pack = starter.submit(_start_pack) if runnable else None  # the pack starts while the programs run
     try:
         futures = {pool.submit(workers.run, project.folder, stack): project for project in runnable}
         for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
@@ -286,6 +308,7 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
             say(f"ran {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
     except BaseException:
         workers.stop()  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI) or an error: no worker outlives the review
+        _stop_pack(starter, early_pack)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -294,7 +317,10 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []
-    judged = _judge_all([run for run in runs if not run.error], platform_config, jobs or os.cpu_count() or 1, say)
+    try:
+        judged = _judge_all([run for run in runs if not run.error], platform_config, jobs or os.cpu_count() or 1, say, early_pack)
+    finally:
+        _stop_pack(starter, early_pack)
     for run in runs:
         if run.error:
             errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
