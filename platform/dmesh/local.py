@@ -89,11 +89,8 @@ class LocalStack:
 
     def running_pid(self) -> int | None:
         """The PID in the pid file, only if that process is provably this LocalStack (a stale or forged file names another)."""
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        return pid if pid > 1 and _alive(pid) and self.owns(pid) else None
+        pid = _live_pid(self.pid_file)
+        return pid if pid is not None and self.owns(pid) else None
 
     def owns(self, pid: int) -> bool:
         """Whether `pid` runs LocalStack's entry point with this LocalStack's own virtualenv Python."""
@@ -135,34 +132,17 @@ class LocalStack:
             process = subprocess.Popen([str(python), "-m", ENTRY_MODULE], stdout=log, stderr=subprocess.STDOUT,
                                        env=env, cwd=self.state, start_new_session=True)
         self.pid_file.write_text(str(process.pid))
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                self.pid_file.unlink(missing_ok=True)
-                raise LocalStackError(f"LocalStack exited with code {process.returncode}; log tail:\n{self.log_tail()}")
-            if self.healthy() is not None:
-                say(f"LocalStack (host mode, pid {process.pid}) ready on {self.endpoint}")
-                return True
-            time.sleep(1)
-        self.stop()
-        raise LocalStackError(f"LocalStack did not become healthy within {START_TIMEOUT_S} s; log tail:\n{self.log_tail()}")
+        outcome = _until_ready(process, lambda: self.healthy() is not None, START_TIMEOUT_S, self.pid_file)
+        if outcome == "exited":
+            raise LocalStackError(f"LocalStack exited with code {process.returncode}; log tail:\n{self.log_tail()}")
+        if outcome == "timeout":
+            self.stop()
+            raise LocalStackError(f"LocalStack did not become healthy within {START_TIMEOUT_S} s; log tail:\n{self.log_tail()}")
+        say(f"LocalStack (host mode, pid {process.pid}) ready on {self.endpoint}")
+        return True
 
     def stop(self, say=print) -> bool:
-        pid = self.running_pid()
-        if pid is None:
-            self.pid_file.unlink(missing_ok=True)
-            return False
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(60):
-            if not _alive(pid):
-                break
-            time.sleep(0.5)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-            _alive(pid)
-        self.pid_file.unlink(missing_ok=True)
-        say(f"LocalStack (pid {pid}) stopped")
-        return True
+        return _stop(self.running_pid(), self.pid_file, "LocalStack", say)
 
 
 def _command_line(pid: int) -> list[str]:
@@ -188,6 +168,8 @@ def _alive(pid: int) -> bool:
 
 
 MOTO_ENTRY = "moto.server"
+DEFAULT_MOTO_ENDPOINT = "http://127.0.0.1:5000"
+MOTO_START_TIMEOUT_S = 60
 
 
 @dataclass(frozen=True)
@@ -197,7 +179,7 @@ class MotoServer:
     It runs in this virtualenv (moto[server] comes with the `local` and `test` extras) and is stopped by the PID it wrote.
     """
 
-    endpoint: str = "http://127.0.0.1:5000"
+    endpoint: str = DEFAULT_MOTO_ENDPOINT
     state: Path = REPO / "localstack" / ".state"
 
     @property
@@ -212,12 +194,12 @@ class MotoServer:
             return False
 
     def running_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
-        command = _command_line(pid) if pid > 1 and _alive(pid) else []
-        return pid if command[1:3] == ["-m", MOTO_ENTRY] else None
+        """The PID in the pid file, only if that process is this virtualenv's Python running the moto server."""
+        import sys
+
+        pid = _live_pid(self.pid_file)
+        command = _command_line(pid) if pid is not None else []
+        return pid if command[:3] == [sys.executable, "-m", MOTO_ENTRY] else None
 
     def start(self, say=print) -> bool:
         if self.healthy():
@@ -234,27 +216,52 @@ class MotoServer:
             process = subprocess.Popen([sys.executable, "-m", MOTO_ENTRY, "-H", host, "-p", port or "5000"], stdout=log,
                                        stderr=subprocess.STDOUT, start_new_session=True)
         self.pid_file.write_text(str(process.pid))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                self.pid_file.unlink(missing_ok=True)
-                raise LocalStackError(f"the moto server exited with code {process.returncode}; see {self.state / 'moto.log'}")
-            if self.healthy():
-                say(f"moto server (pid {process.pid}) ready on {self.endpoint} for Glue")
-                return True
-            time.sleep(0.5)
-        self.stop()
-        raise LocalStackError(f"the moto server did not answer on {self.endpoint} within 60 s")
+        outcome = _until_ready(process, self.healthy, MOTO_START_TIMEOUT_S, self.pid_file)
+        if outcome == "exited":
+            raise LocalStackError(f"the moto server exited with code {process.returncode}; see {self.state / 'moto.log'}")
+        if outcome == "timeout":
+            self.stop()
+            raise LocalStackError(f"the moto server did not answer on {self.endpoint} within {MOTO_START_TIMEOUT_S} s")
+        say(f"moto server (pid {process.pid}) ready on {self.endpoint} for Glue")
+        return True
 
     def stop(self, say=print) -> bool:
-        pid = self.running_pid()
-        self.pid_file.unlink(missing_ok=True)
-        if pid is None:
-            return False
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(20):
-            if not _alive(pid):
-                break
-            time.sleep(0.25)
-        say(f"moto server (pid {pid}) stopped")
-        return True
+        return _stop(self.running_pid(), self.pid_file, "moto server", say)
+
+
+def _live_pid(pid_file: Path) -> int | None:
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if pid > 1 and _alive(pid) else None
+
+
+def _until_ready(process: subprocess.Popen, ready, timeout_s: int, pid_file: Path) -> str:
+    """"ready", "exited" (its pid file removed) or "timeout", polling twice a second."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pid_file.unlink(missing_ok=True)
+            return "exited"
+        if ready():
+            return "ready"
+        time.sleep(0.5)
+    return "timeout"
+
+
+def _stop(pid: int | None, pid_file: Path, name: str, say) -> bool:
+    """End the process group an emulator was started in (SIGTERM, SIGKILL after 30 s); False when none was running."""
+    pid_file.unlink(missing_ok=True)
+    if pid is None:
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    for _ in range(60):
+        if not _alive(pid):
+            break
+        time.sleep(0.5)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+        _alive(pid)
+    say(f"{name} (pid {pid}) stopped")
+    return True
