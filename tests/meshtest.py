@@ -27,3 +27,26 @@ def line_of(file: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {file}")
+
+
+def add_domain(mesh: Path, name: str, product: str) -> Path:
+    """A minimal valid domain with one product (the store-locations contract, re-labelled)."""
+    folder = mesh / name
+    (folder / "contracts").mkdir(parents=True)
+    contract = (EXAMPLE_MESH / "sales" / "contracts" / "store-locations.odcs.yaml").read_text()
+    (folder / "contracts" / f"{product}.odcs.yaml").write_text(contract.replace("store-locations", product).replace("sales", name))
+    (folder / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
+    (folder / "domain.yaml").write_text(f"""apiVersion: dmesh/v1
+kind: Domain
+metadata:
+  name: {name}
+  owner: {name}@acme.example
+  costCenter: CC-1
+spec:
+  blueprint: batch@1
+  dataProducts:
+    - name: {product}
+      contract: contracts/{product}.odcs.yaml
+      classification: public
+""")
+    return folder / "domain.yaml"

@@ -10,6 +10,7 @@ import pytest
 from blueprints import load_mesh
 from dmesh.governance.config import mesh_levels
 from dmesh.validation import Target, validate_mesh
+from meshtest import add_domain
 
 
 def findings_both_ways(root: Path, domain: str) -> tuple[list[str], list[str]]:
@@ -17,17 +18,6 @@ def findings_both_ways(root: Path, domain: str) -> tuple[list[str], list[str]]:
     whole = sorted(f.render(root) for f in load_mesh(root, mesh_levels()).findings if target.concerns(f))
     _, focused = validate_mesh(target)
     return sorted(f.render(root) for f in focused), whole
-
-
-def add_domain(root: Path, name: str, product: str) -> None:
-    folder = root / name
-    (folder / "contracts").mkdir(parents=True)
-    source = (root / "sales" / "contracts" / "store-locations.odcs.yaml").read_text()
-    (folder / "contracts" / f"{product}.odcs.yaml").write_text(source.replace("store-locations", product).replace("sales", name))
-    (folder / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-    (folder / "domain.yaml").write_text(f"apiVersion: dmesh/v1\nkind: Domain\nmetadata:\n  name: {name}\n  owner: {name}@acme.example\n"
-                                        f"  costCenter: CC-1\nspec:\n  blueprint: batch@1\n  dataProducts:\n    - name: {product}\n"
-                                        f"      contract: contracts/{product}.odcs.yaml\n      classification: public\n")
 
 
 CASES = {

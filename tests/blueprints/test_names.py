@@ -4,37 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from blueprints import load_mesh, naming
-from meshtest import EXAMPLE_MESH, REPO, line_of
+from meshtest import REPO, add_domain, line_of
 
 RULES = {"stateful-resources-protected": "advisory"}
-
-
-def add_domain(mesh: Path, name: str, product: str) -> Path:
-    """A minimal valid domain with one product (the store-locations contract, re-labelled)."""
-    folder = mesh / name
-    (folder / "contracts").mkdir(parents=True)
-    contract = (EXAMPLE_MESH / "sales" / "contracts" / "store-locations.odcs.yaml").read_text()
-    (folder / "contracts" / f"{product}.odcs.yaml").write_text(contract.replace("store-locations", product).replace("sales", name))
-    (folder / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
-    (folder / "domain.yaml").write_text(f"""apiVersion: dmesh/v1
-kind: Domain
-metadata:
-  name: {name}
-  owner: {name}@acme.example
-  costCenter: CC-1
-spec:
-  blueprint: batch@1
-  dataProducts:
-    - name: {product}
-      contract: contracts/{product}.odcs.yaml
-      classification: public
-""")
-    return folder / "domain.yaml"
 
 
 def test_two_domains_deriving_one_bucket_are_both_refused_each_naming_the_other(mesh):
