@@ -150,6 +150,9 @@ def test_a_mesh_loaded_on_every_core_equals_one_loaded_serially(mesh, store, mon
     monkeypatch.delenv("DMESH_CACHE")
     monkeypatch.setattr(mesh_module, "PARALLEL_FROM", 2)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    in_parent = Counting()  # the spawned workers import their own, unpatched loader
+    monkeypatch.setattr(mesh_module, "load_domain", lambda folder, presets, with_contracts: in_parent(folder, presets, with_contracts))
     parallel = load_mesh(mesh, {})
-    assert len(list(store.glob("*.pickle"))) == 3  # filled by the workers, read by the parent
+    assert in_parent.calls == 0  # every domain was loaded by a worker and read from the cache
+    assert len(list(store.glob("*.pickle"))) == 3
     assert parallel.domains == serial.domains and [f.render() for f in parallel.findings] == [f.render() for f in serial.findings]
