@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .local import DEFAULT_ENDPOINT, LOCALSTACK_SERVICES
+from .local import DEFAULT_ENDPOINT, DEFAULT_MOTO_ENDPOINT, LOCALSTACK_SERVICES
+from .review.project import settings_file
 
 MOTO_SERVICES = ("glue",)
-DEFAULT_MOTO_ENDPOINT = "http://127.0.0.1:5000"
 LOCAL_STACK = "local"
 BASE_STACK = "dev"
 KUBE_CONTEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,252}$")
@@ -55,7 +55,7 @@ def checked_context(kube_context: str | None) -> str:
 
 def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -> dict[str, object]:
     """The project's dev config without its Kubernetes settings, with the emulators' endpoints and the local context."""
-    base = project / f"Pulumi.{BASE_STACK}.yaml"
+    base = project / settings_file(BASE_STACK)
     document = YAML(typ="safe").load(base.read_text(encoding="utf-8")) if base.is_file() else None
     config = dict((document or {}).get("config") or {}) if isinstance(document, dict) else {}
     config = {k: v for k, v in config.items() if not str(k).startswith("kubernetes:")}
@@ -76,19 +76,27 @@ def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -
     }
 
 
+def checked_local_stack(stack: str) -> str:
+    """A stack whose settings file a local config may be written to: never the dev stack's, which is its base."""
+    from .deploy.targets import valid_stack_name
+
+    if not valid_stack_name(stack) or stack.rsplit("/", 1)[-1] == BASE_STACK:
+        raise LocalConfigError(f"stack {stack!r} cannot hold a local config: it is written to {settings_file(stack)} from "
+                               f"Pulumi.{BASE_STACK}.yaml; leave --stack out for `{LOCAL_STACK}`, or name another stack")
+    return stack
+
+
 def write_local_config(project: Path, emulators: Emulators, kube_context: str, stack: str = LOCAL_STACK) -> Path:
-    """Write Pulumi.<stack>.yaml (`local` unless named) atomically, keeping what the CLI stored there (encryption salt,
-    secrets provider). The dev stack's own file is its base, so it is never the one written."""
-    if stack == BASE_STACK or not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
-        raise LocalConfigError(f"stack {stack!r} cannot hold a local config: it is written to Pulumi.<stack>.yaml from "
-                               f"Pulumi.{BASE_STACK}.yaml; use the default `{LOCAL_STACK}` or another name")
+    """Write the stack's settings file (`local` unless named) atomically, keeping what the CLI stored there (encryption
+    salt, secrets provider). The dev stack's own file is its base, so it is never the one written."""
+    checked_local_stack(stack)
     config = local_stack_config(project, emulators, kube_context)
-    target = project / f"Pulumi.{stack}.yaml"
+    target = project / settings_file(stack)
     kept = {}
     if target.is_file():
         existing = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
         kept = {k: v for k, v in existing.items() if k != "config"} if isinstance(existing, dict) else {}
-    fd, tmp = tempfile.mkstemp(dir=project, prefix=f".Pulumi.{stack}.", suffix=".yaml")
+    fd, tmp = tempfile.mkstemp(dir=project, prefix=f".{target.stem}.", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             YAML().dump({**kept, "config": config}, handle)

@@ -17,7 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from .deploy.backend import BACKEND_SCHEMES, KEY_SERVICES, PASSPHRASE, is_cloud
+from .deploy.targets import StackTarget, ordered, valid_stack_name
 
 API_VERSION = "pulumi.com/v1"
 KIND = "Stack"
@@ -25,7 +28,14 @@ OBJECT_PREFIX = "dmesh-"
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
-PASSPHRASE_ENV = "PULUMI_CONFIG_PASSPHRASE"
+BACKEND_URL = rf"^({'|'.join(BACKEND_SCHEMES)})://\S+$"
+KEY_SERVICE_URL = rf"^({'|'.join(KEY_SERVICES)})://\S+$"
+
+
+def _stack_name(name: str) -> str:
+    if not valid_stack_name(name):
+        raise ValueError(f"{name!r} is not a Pulumi stack name")
+    return name
 
 
 class SecretKey(BaseModel):
@@ -44,11 +54,11 @@ class OperatorSettings(BaseModel):
     namespace: Annotated[str, StringConstraints(pattern=DNS_LABEL)]
     repository: Annotated[str, StringConstraints(pattern=r"^(https://|ssh://|git@)[^\s]+$")]
     branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$")] = "main"
-    backend: Annotated[str, StringConstraints(pattern=r"^(file|s3|gs|azblob|https)://[^\s]+$")]
+    backend: Annotated[str, StringConstraints(pattern=BACKEND_URL)]
     service_account: Annotated[str, StringConstraints(pattern=DNS_SUBDOMAIN)] = Field(alias="serviceAccount")
-    stack: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}$")] | None = None
+    stack: Annotated[str, AfterValidator(_stack_name)] | None = None
     passphrase: SecretKey | None = None
-    secrets_provider: Annotated[str, StringConstraints(pattern=r"^(awskms|azurekeyvault|gcpkms|hashivault)://[^\s]+$")] | None = Field(
+    secrets_provider: Annotated[str, StringConstraints(pattern=KEY_SERVICE_URL)] | None = Field(
         default=None, alias="secretsProvider")
     credentials: dict[Annotated[str, StringConstraints(pattern=ENV_NAME)], SecretKey] = Field(default_factory=dict)
     resync_frequency_seconds: int = Field(default=600, ge=60, le=86400, alias="resyncFrequencySeconds")
@@ -56,12 +66,11 @@ class OperatorSettings(BaseModel):
 
     @model_validator(mode="after")
     def _secrets_are_decided(self) -> OperatorSettings:
-        cloud = self.backend.startswith("https://")
-        if not cloud and self.secrets_provider is None and self.passphrase is None:
+        if not is_cloud(self.backend) and self.secrets_provider is None and self.passphrase is None:
             raise ValueError(f"a self-managed backend ({self.backend}) encrypts secrets with a passphrase: give `passphrase: "
                              "{secret: NAME, key: KEY}` (a Kubernetes Secret) or a `secretsProvider`")
-        if PASSPHRASE_ENV in self.credentials:
-            raise ValueError(f"{PASSPHRASE_ENV} goes in `passphrase`, not in `credentials`")
+        if PASSPHRASE in self.credentials:
+            raise ValueError(f"{PASSPHRASE} goes in `passphrase`, not in `credentials`")
         return self
 
 
@@ -73,7 +82,7 @@ def stack_objects(settings: OperatorSettings, stack: str, domains: Iterable[tupl
     """One Stack object per (domain, folder in the repository, domains it must follow)."""
     env: dict[str, Any] = {name: ref.env_ref() for name, ref in sorted(settings.credentials.items())}
     if settings.passphrase is not None:
-        env[PASSPHRASE_ENV] = settings.passphrase.env_ref()
+        env[PASSPHRASE] = settings.passphrase.env_ref()
     objects = []
     for domain, folder, needs in domains:
         spec: dict[str, Any] = {
@@ -120,7 +129,6 @@ def operator_objects(raw: object, stack: str, home: Path, mesh_root: Path) -> li
     from blueprints import load_mesh
     from blueprints.mesh import domain_folders
 
-    from .deploy.targets import StackTarget, ordered
     from .governance.config import mesh_levels
 
     mesh = load_mesh(mesh_root, mesh_levels())

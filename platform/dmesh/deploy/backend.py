@@ -19,7 +19,9 @@ REPO = Path(__file__).resolve().parents[3]
 # `dmesh up --local` keeps its state beside the clone unless told otherwise (documented in docs/deploy.md)
 LOCAL_BACKEND = REPO / ".pulumi-state"
 BACKEND_SCHEMES = ("file", "s3", "gs", "azblob", "https", "http")
-SECRETS_SCHEMES = ("passphrase", "awskms", "azurekeyvault", "gcpkms", "hashivault", "default")
+CLOUD_SCHEMES = ("https", "http")  # Pulumi Cloud or a self-hosted service: it manages the stacks' secrets itself
+KEY_SERVICES = ("awskms", "azurekeyvault", "gcpkms", "hashivault")
+SECRETS_SCHEMES = ("passphrase", *KEY_SERVICES, "default")
 PASSPHRASE = "PULUMI_CONFIG_PASSPHRASE"
 PASSPHRASE_FILE = "PULUMI_CONFIG_PASSPHRASE_FILE"
 BACKEND_ENV = "PULUMI_BACKEND_URL"
@@ -34,7 +36,11 @@ class Backend:
 
     @property
     def cloud(self) -> bool:
-        return urlparse(self.url).scheme in ("https", "http")
+        return is_cloud(self.url)
+
+
+def is_cloud(url: str) -> bool:
+    return urlparse(url).scheme in CLOUD_SCHEMES
 
 
 def _logged_in(environ: Mapping[str, str]) -> str | None:

@@ -55,6 +55,4 @@ class ChangeSet:
         return [(s, what) for s in self.steps if s.op in DESTRUCTIVE and (what := holds(s.type)) is not None]
 
     def summary(self) -> str:
-        counts = self.counts
-        text = ", ".join(f"{n} to {op}" for op, n in counts.items() if n) or "no changes"
-        return text
+        return ", ".join(f"{n} to {op}" for op, n in self.counts.items() if n) or "no changes"

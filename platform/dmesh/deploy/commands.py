@@ -62,32 +62,34 @@ def _terminal_confirm():
 
 
 def _run(paths: list[Path] | None, everything: bool, platform: bool, stack: str | None, mesh_root: Path, backend: str | None,
-         secrets_provider: str | None, yes: bool, jobs: int | None, local: bool, kube_context: str | None, *, needs_review: bool = False,
-         reads_only: bool = False):
-    """Every check that needs no CLI, in one place; returns the Run or raises DeployError."""
+         secrets_provider: str | None, yes: bool = True, jobs: int | None = None, local: bool = False, kube_context: str | None = None,
+         *, needs_review: bool = False, reads_only: bool = False):
+    """Every check that needs no CLI, in one place; returns the Run (targets in deploy order) or raises DeployError.
+
+    `reads_only` (outputs, stacks): `--local` only chooses the stack and the backend, and the order does not matter.
+    """
+    import shutil
+
     from ..governance.config import GovernanceConfigError, load_platform_config
-    from ..local_config import Emulators, LocalConfigError, checked_context
+    from ..local_config import Emulators, LocalConfigError, checked_context, checked_local_stack, write_local_config
     from .backend import resolve_backend
+    from .engine import MISSING_CLI
     from .errors import INVALID, DeployError
     from .targets import ordered, select
     from .verbs import Console, Run, review_first, stack_name
 
     targets = select(paths or [], everything=everything, platform=platform, mesh_root=mesh_root)
-    if local and not reads_only:
+    name = stack_name(stack, local)
+    writes_local = local and not reads_only
+    if writes_local:
         try:
             checked_context(kube_context)
-            if stack == "dev":
-                raise LocalConfigError("--local writes the stack's config from Pulumi.dev.yaml: it cannot deploy stack `dev` "
-                                       "(leave --stack out for `local`, or name another stack)")
+            checked_local_stack(name)
         except LocalConfigError as exc:
             raise DeployError(str(exc), INVALID) from None
     elif kube_context is not None:
         raise DeployError("--kube-context is for --local; a cloud stack's context is its `kubernetes:context` config", INVALID)
     resolved = resolve_backend(backend, secrets_provider, local=local)
-    import shutil
-
-    from .engine import MISSING_CLI
-
     if shutil.which("pulumi") is None:  # before the review, which takes a while
         raise DeployError(MISSING_CLI, INVALID)
     try:
@@ -95,27 +97,44 @@ def _run(paths: list[Path] | None, everything: bool, platform: bool, stack: str 
     except GovernanceConfigError as exc:
         raise DeployError(str(exc), INVALID) from None
     jobs = jobs or min(4, os.cpu_count() or 1)
-    run = Run(targets=targets, stack=stack_name(stack, local), backend=resolved,
+    run = Run(targets=targets, stack=name, backend=resolved,
               console=Console(_plain, _plain_err, prefix=len(targets) > 1 and jobs > 1), platform_config=platform_config,
-              jobs=jobs, confirm=_terminal_confirm(), yes=yes, local=local and not reads_only, kube_context=kube_context,
-              emulators=Emulators.from_env())
+              jobs=jobs, confirm=_terminal_confirm(), yes=yes)
     domains = [t for t in targets if not t.platform]
     if domains and not any(t.platform for t in targets):
         run.platform_folder = domains[0].folder.parent.parent
+    if writes_local:  # once, before the review: the programs run with the stack's config
+        emulators = Emulators.from_env()
+        for target in targets:
+            write_local_config(target.folder, emulators, kube_context or "", name)
+    if reads_only:
+        return run
     if needs_review:
-        if local:
-            from ..local_config import write_local_config
-
-            for target in targets:  # the review runs the programs with the stack's config: write it first
-                write_local_config(target.folder, run.emulators, kube_context or "", run.stack)
         review_first(run, jobs)
-    else:
+    elif domains:
         from blueprints import load_mesh
 
-        if domains:
-            run.specs = dict(load_mesh(domains[0].folder.parent, {}).domains)
+        run.specs = dict(load_mesh(domains[0].folder.parent, {}).domains)  # for the order only
     run.targets = ordered(targets, run.specs)
     return run
+
+
+OPTIONS = ("paths", "everything", "platform", "stack", "mesh_root", "backend", "secrets_provider", "yes", "jobs", "local", "kube_context")
+
+
+def _options(given: dict[str, Any]) -> dict[str, Any]:
+    """The target and backend options a verb was given (each verb declares the ones it takes), for `_run`."""
+    return {k: given[k] for k in OPTIONS if k in given}
+
+
+def _apply(title: str, action, options: dict[str, Any], *, needs_review: bool = False) -> None:
+    """A verb that changes stacks: the checks, the operation on each stack in order, the summary table."""
+    def work():
+        run = _run(**options, needs_review=needs_review)
+        return run, action(run)
+
+    run, outcomes = _guarded(work)
+    _summary(outcomes, f"dmesh {title} (stack {run.stack})")
 
 
 def _guarded(work):
@@ -160,12 +179,7 @@ def register(app: typer.Typer) -> None:
         """
         from . import verbs
 
-        def work():
-            run = _run(paths, everything, platform, stack, mesh_root, backend, secrets_provider, yes, jobs, local, kube_context, needs_review=True)
-            return run, verbs.up(run)
-
-        run, outcomes = _guarded(work)
-        _summary(outcomes, f"dmesh up (stack {run.stack})")
+        _apply("up", verbs.up, _options(locals()), needs_review=True)
 
     @app.command()
     def destroy(paths: Paths = None, everything: All = False, platform: Platform = False, stack: StackOpt = None,
@@ -178,12 +192,7 @@ def register(app: typer.Typer) -> None:
         """
         from . import verbs
 
-        def work():
-            run = _run(paths, everything, platform, stack, mesh_root, backend, secrets_provider, yes, jobs, local, kube_context)
-            return run, verbs.destroy(run, keep_data)
-
-        run, outcomes = _guarded(work)
-        _summary(outcomes, f"dmesh destroy (stack {run.stack})")
+        _apply("destroy", lambda run: verbs.destroy(run, keep_data), _options(locals()))
 
     @app.command()
     def refresh(paths: Paths = None, everything: All = False, platform: Platform = False, stack: StackOpt = None,
@@ -195,12 +204,7 @@ def register(app: typer.Typer) -> None:
         """
         from . import verbs
 
-        def work():
-            run = _run(paths, everything, platform, stack, mesh_root, backend, secrets_provider, yes, jobs, local, kube_context)
-            return run, verbs.refresh(run)
-
-        run, outcomes = _guarded(work)
-        _summary(outcomes, f"dmesh refresh (stack {run.stack})")
+        _apply("refresh", verbs.refresh, _options(locals()))
 
     @app.command()
     def outputs(paths: Paths = None, everything: All = False, platform: Platform = False, stack: StackOpt = None,
@@ -212,9 +216,10 @@ def register(app: typer.Typer) -> None:
         """
         from . import verbs
 
+        options = _options(locals())
+
         def work():
-            run = _run(paths, everything, platform, stack, mesh_root, backend, secrets_provider, True, 1, local, None, reads_only=True)
-            return verbs.outputs(run)
+            return verbs.outputs(_run(**options, reads_only=True))
 
         values = _guarded(work)
         if format is OutputFormat.json:
@@ -240,9 +245,10 @@ def register(app: typer.Typer) -> None:
         """
         from . import verbs
 
+        options = _options(locals())
+
         def work():
-            run = _run(paths, everything, platform, None, mesh_root, backend, secrets_provider, True, 1, local, None, reads_only=True)
-            return verbs.stacks(run)
+            return verbs.stacks(_run(**options, stack=None, reads_only=True))
 
         rows = _guarded(work)
         if format is OutputFormat.json:

@@ -120,11 +120,6 @@ def protected_resources(stack, target: StackTarget) -> list[dict[str, str]]:
     return [{"urn": r["urn"], "type": r.get("type", "")} for r in resources if r.get("protect")]
 
 
-def resource_count(stack, target: StackTarget) -> int:
-    deployment = run_cli("stack export", target, stack.export_stack)
-    return len([r for r in (deployment.deployment or {}).get("resources") or [] if r.get("type") != "pulumi:pulumi:Stack"])
-
-
 def outputs(stack, target: StackTarget) -> dict[str, Any]:
     values = run_cli("stack output", target, stack.outputs)
     return {key: "[secret]" if value.secret else value.value for key, value in values.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -21,6 +22,12 @@ from blueprints.spec import DomainSpec
 from .errors import INVALID, DeployError
 
 PLATFORM_MAIN = "platform/stack"  # the platform project's `main:` in its Pulumi.yaml
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}(/[A-Za-z0-9_.-]{1,100}){0,2}$")  # stack, project/stack or org/project/stack
+
+
+def valid_stack_name(name: str) -> bool:
+    """Letters, digits, `_`, `.`, `-`, optionally org/project/; no part only dots, no leading `-` (read as a flag)."""
+    return bool(STACK_NAME.match(name)) and not name.startswith("-") and all(part.strip(".") for part in name.split("/"))
 
 
 @dataclass(frozen=True)
@@ -129,13 +136,3 @@ def layered(targets: list[StackTarget]) -> list[StackTarget]:
         return level[name]
 
     return sorted(targets, key=lambda t: (depth(t.name), not t.platform, t.name))
-
-
-def dependents(targets: list[StackTarget], failed: str) -> set[str]:
-    """Every target that needs `failed`, directly or through another target."""
-    found: set[str] = set()
-    frontier = {failed}
-    while frontier:
-        frontier = {t.name for t in targets if t.needs & frontier} - found
-        found |= frontier
-    return found

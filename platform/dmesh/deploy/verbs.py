@@ -6,7 +6,6 @@ no CLI (targets, backend, passphrase, local context, offline review) runs before
 
 from __future__ import annotations
 
-import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from typing import Any
 from blueprints.spec import DomainSpec
 
 from ..governance.config import effective_config, policy_pack_dir
-from ..local_config import LOCAL_STACK, Emulators, write_local_config
+from ..local_config import BASE_STACK, LOCAL_STACK
 from ..platform_stack import AUDIT_OUTPUT, CATALOG_OUTPUT
 from . import engine as cli
 from .backend import Backend
@@ -25,7 +24,7 @@ from .changes import ChangeSet
 from .engine import Engine
 from .errors import FAILED, INVALID, DeployError
 from .schedule import Outcome, in_order
-from .targets import StackTarget, is_platform
+from .targets import StackTarget, is_platform, valid_stack_name
 
 Confirm = Callable[[str], bool]
 
@@ -63,19 +62,13 @@ class Run:
     jobs: int = 1
     confirm: Confirm | None = None  # None: not a terminal
     yes: bool = False
-    local: bool = False
-    kube_context: str | None = None
-    emulators: Emulators = field(default_factory=Emulators)
     platform_folder: Path | None = None  # checked before domains deploy when the run does not deploy it itself
-
-
-STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}(/[A-Za-z0-9_.-]{1,100}){0,2}$")  # stack, project/stack or org/project/stack
 
 
 def stack_name(stack: str | None, local: bool) -> str:
     """`--local` means stack `local` only when no --stack was given."""
-    name = stack if stack is not None else (LOCAL_STACK if local else "dev")
-    if not STACK_NAME.match(name) or name.startswith("-") or any(not part.strip(".") for part in name.split("/")):
+    name = stack if stack is not None else (LOCAL_STACK if local else BASE_STACK)
+    if not valid_stack_name(name):
         raise DeployError(f"--stack {name!r} is not a Pulumi stack name (letters, digits, `_`, `.`, `-`; optionally org/project/stack)", INVALID)
     return name
 
@@ -93,13 +86,6 @@ def _agree(run: Run, question: str) -> None:
 def _policy_config(run: Run, target: StackTarget, folder: Path) -> Path:
     overrides = () if target.platform else run.specs[target.name].overrides
     return cli.write_json(folder / f"{target.name}.policy-config.json", effective_config(run.platform_config, overrides))
-
-
-def _prepare(run: Run, engine: Engine) -> None:
-    if run.local:
-        for target in run.targets:
-            write_local_config(target.folder, run.emulators, run.kube_context or "", run.stack)
-    engine.install_plugins(run.targets[0].folder, run.console.note)
 
 
 def check_platform(engine: Engine, folder: Path, stack: str) -> None:
@@ -167,7 +153,7 @@ def review_first(run: Run, jobs: int | None) -> None:
 
 def up(run: Run) -> list[Outcome]:
     engine = Engine(run.backend)
-    _prepare(run, engine)
+    engine.install_plugins(run.targets[0].folder, run.console.note)
     deploys_platform = any(t.platform for t in run.targets)
     if not deploys_platform and run.platform_folder is not None:
         check_platform(engine, run.platform_folder, run.stack)
@@ -225,7 +211,7 @@ def _show_changes(run: Run, changes: dict[str, ChangeSet]) -> None:
 
 def destroy(run: Run, keep_data: bool) -> list[Outcome]:
     engine = Engine(run.backend)
-    _prepare(run, engine)
+    engine.install_plugins(run.targets[0].folder, run.console.note)
     stacks: dict[str, Any] = {}
     protected: dict[str, list[dict[str, str]]] = {}
     for target in run.targets:
@@ -271,7 +257,7 @@ def _protection_explained(run: Run, held: dict[str, list[dict[str, str]]]) -> st
 
 def refresh(run: Run) -> list[Outcome]:
     engine = Engine(run.backend)
-    _prepare(run, engine)
+    engine.install_plugins(run.targets[0].folder, run.console.note)
     stacks = {t.name: engine.stack(t, run.stack, create=False) for t in run.targets}
     _agree(run, f"Refresh {len(stacks)} stack(s) {run.stack!r} (their state is read back from the cloud)?")
 

@@ -36,6 +36,11 @@ def _read(file: Path) -> Any:
         raise ProjectError(f"{file}: cannot read: {exc}") from None
 
 
+def settings_file(stack: str) -> str:
+    """Pulumi.<name>.yaml of a stack, named (as the CLI names it) by the last part of `org/project/stack`."""
+    return f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
+
+
 def load_project(folder: Path, stack: str) -> Project:
     folder = folder.resolve()
     settings = _read(folder / PROJECT_FILE) or {}
@@ -52,7 +57,7 @@ def load_project(folder: Path, stack: str) -> Project:
         default = spec.get("default") if isinstance(spec, dict) else spec
         if default is not None:
             config[key if ":" in key else f"{name}:{key}"] = default
-    stack_file = folder / f"Pulumi.{stack}.yaml"
+    stack_file = folder / settings_file(stack)
     if stack_file.is_file():
         stack_config = (_read(stack_file) or {}).get("config") or {}
         config.update({k if ":" in k else f"{name}:{k}": v for k, v in stack_config.items()})

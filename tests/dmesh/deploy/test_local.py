@@ -92,7 +92,7 @@ def test_pulumi_config_without_a_context_says_how_to_make_one(cli):
 def test_local_never_writes_the_dev_stacks_config(cli):
     before = (cli.home / "domain_stacks" / "sales" / "Pulumi.dev.yaml").read_text()
     result = cli.dmesh("up", "domain_stacks/sales", "--local", "--kube-context", "kind-dmesh-local", "--stack", "dev", "--yes")
-    assert result.returncode == 2 and "cannot deploy stack `dev`" in result.stderr
+    assert result.returncode == 2 and "stack 'dev' cannot hold a local config" in result.stderr
     assert (cli.home / "domain_stacks" / "sales" / "Pulumi.dev.yaml").read_text() == before
     with pytest.raises(LocalConfigError, match="cannot hold a local config"):
         write_local_config(cli.home / "domain_stacks" / "sales", Emulators(), "kind-dmesh-local", "dev")
@@ -110,3 +110,14 @@ def test_the_compose_file_serves_glue_where_the_local_config_points_it():
     compose = YAML(typ="safe").load((EXAMPLE.parent / "localstack" / "docker-compose.yml").read_text())
     [ports] = compose["services"]["moto"]["ports"]
     assert Emulators().endpoints()["glue"] == f"http://{ports.rsplit(':', 1)[0]}"
+
+
+def test_a_qualified_stack_name_writes_the_settings_file_the_cli_reads(cli):
+    """The CLI names Pulumi.<stack>.yaml after the last part of org/project/stack; the dev stack's file stays untouched."""
+    result = cli.dmesh("up", ".", "--local", "--kube-context", "kind-dmesh-local", "--stack", "acme/dmesh-platform/dev", "--yes")
+    assert result.returncode == 2 and "cannot hold a local config" in result.stderr and "Traceback" not in result.stderr
+    assert cli.calls() == []
+    cli.script("dmesh-platform", outputs=PLATFORM_OUTPUTS)
+    result = cli.dmesh("up", ".", "--local", "--kube-context", "kind-dmesh-local", "--stack", "acme/dmesh-platform/mine", "--yes")
+    assert result.returncode == 0, result.stderr
+    assert (cli.home / "Pulumi.mine.yaml").is_file() and not (cli.home / "acme").exists()
