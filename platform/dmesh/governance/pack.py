@@ -17,6 +17,7 @@ from pulumi_policy import (
 )
 
 from .config import PlatformConfig, load_platform_config
+from .documents import access_levels
 from .resources import ResourceView
 from .rule import Rule
 from .rulebook import RULES
@@ -69,8 +70,20 @@ def initial_config(config: PlatformConfig) -> dict[str, dict[str, Any]]:
     return {name: {**entry, "enforcementLevel": EnforcementLevel(entry["enforcementLevel"])} for name, entry in config.items()}
 
 
+def warm() -> None:
+    """Load, before serving, what the rules otherwise load on the first resources they judge: the AWS SDK modules
+    the tag rule reads classes from, and parliament's copy of the service authorization reference. About a second,
+    paid while the engine (or `dmesh preview`, which starts the pack as the programs run) has other work, instead of
+    on the first judged stack's critical path."""
+    from components.providers import AWS_MODULES, load_provider_modules
+
+    load_provider_modules(AWS_MODULES)
+    access_levels("s3:GetObject")
+
+
 def serve() -> None:
     """Start the analyzer server (prints its port, blocks): what `python platform/policy_pack` does."""
     config = load_platform_config()
+    warm()
     PolicyPack(name=PACK_NAME, policies=build_policies(config), enforcement_level=EnforcementLevel.MANDATORY,
                initial_config=initial_config(config), description="Federated computational governance for the data mesh")

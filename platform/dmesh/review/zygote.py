@@ -20,22 +20,6 @@ import sys
 import threading
 
 
-# The provider SDKs load their modules lazily, on first attribute access: imported here but never touched, each child
-# would load them again (pulumi_kubernetes.core.v1 alone takes 0.7 s), which was most of a forked program's time.
-# These are the modules the components build from; tests/dmesh/review/test_zygote.py checks that every module a
-# domain program or the platform program loads is here.
-PROVIDER_MODULES = ("pulumi_aws.cloudwatch", "pulumi_aws.glue", "pulumi_aws.iam", "pulumi_aws.kinesis", "pulumi_aws.kms", "pulumi_aws.s3",
-                    "pulumi_aws.sns", "pulumi_kubernetes.apiextensions", "pulumi_kubernetes.batch", "pulumi_kubernetes.batch.v1",
-                    "pulumi_kubernetes.core.v1", "pulumi_kubernetes.meta.v1", "pulumi_kubernetes.networking.v1")
-
-
-def load_provider_modules() -> None:
-    import importlib
-
-    for name in PROVIDER_MODULES:
-        getattr(importlib.import_module(name), "__all__", None)  # any attribute but the introspection ones loads it
-
-
 def _child(request: dict) -> int:
     from .worker import main as run_one
 
@@ -57,9 +41,10 @@ def main() -> None:
     import components  # noqa: F401
     import components.testing  # noqa: F401
     from blueprints import handoff
+    from components.providers import load_provider_modules
 
     handoff.preload()  # the review's validated specs, inherited by every child
-    load_provider_modules()
+    load_provider_modules()  # lazily loaded by the SDKs: loaded once here, not once per child
 
     from . import worker  # noqa: F401
 

@@ -73,3 +73,25 @@ def test_stack_policy_reports_at_the_resource_urn_and_uses_defaults_under_config
     missing = "bucket 'dm-sales-orders' has no server-side encryption configuration; add one with sseAlgorithm aws:kms and the domain key"
     expected = [] if configured else [(missing, resources[0].urn)]
     assert reported == expected
+
+
+def test_the_pack_loads_what_its_rules_would_load_lazily_before_it_serves(monkeypatch):
+    import dmesh.governance.pack as pack
+
+    calls = []
+    monkeypatch.setattr(pack, "warm", lambda: calls.append("warm"))
+    monkeypatch.setattr(pack, "PolicyPack", lambda **kwargs: calls.append("serve"))
+    pack.serve()
+    assert calls == ["warm", "serve"]
+
+
+def test_warming_leaves_no_aws_module_lazy_and_parliament_loaded():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from dmesh.governance.pack import warm; from components.providers import AWS_MODULES; "
+             "assert 'parliament' not in sys.modules; warm(); "
+             "print([n for n in AWS_MODULES if type(sys.modules[n]).__name__ == '_LazyModule'], 'parliament' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "True"]

@@ -1,4 +1,4 @@
-"""The forking worker loads, before it forks, every lazily loaded provider module the programs use."""
+"""The provider modules list names every lazily loaded module the programs use, and loading them leaves none lazy."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dmesh.review.zygote import PROVIDER_MODULES
+from components.providers import PROVIDER_MODULES
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, os, sys, tempfile
 import pulumi, pulumi_aws, pulumi_kubernetes, blueprints.loader, components, components.testing
@@ -34,7 +34,7 @@ def test_every_provider_module_the_programs_load_is_preloaded():
 
 
 def test_preloading_leaves_no_listed_module_lazy():
-    probe = ("import sys; from dmesh.review.zygote import PROVIDER_MODULES, load_provider_modules; load_provider_modules(); "
+    probe = ("import sys; from components.providers import PROVIDER_MODULES, load_provider_modules; load_provider_modules(); "
              "print([n for n in PROVIDER_MODULES if type(sys.modules[n]).__name__ == '_LazyModule'])")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
