@@ -55,7 +55,7 @@ def _diagnostics(response: analyzer_pb2.AnalyzeResponse, default_urn: str = "") 
 
 
 class PolicyPackClient:
-    """Runs the pack for the lifetime of a `with` block."""
+    """Runs the pack for the lifetime of a `with` block, or from `start()` to `close()`."""
 
     def __init__(self, pack_dir: Path | None = None, python: str = sys.executable) -> None:
         self.pack_dir = pack_dir or policy_pack_dir()
@@ -65,16 +65,28 @@ class PolicyPackClient:
         self._stderr: list[str] = []
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
-    def __enter__(self) -> PolicyPackClient:
+    def start(self) -> PolicyPackClient:
+        """Start the process and return at once: it loads while the caller works, and the first call waits for it."""
         self._process = subprocess.Popen(
             [self.python, str(self.pack_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self.pack_dir, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         threading.Thread(target=self._drain_stderr, daemon=True).start()
+        return self
+
+    def _connect(self) -> analyzer_pb2_grpc.AnalyzerStub:
         port_line = self._read_port()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port_line}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
         grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_S)
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self.stub
+
+    def __enter__(self) -> PolicyPackClient:
+        try:
+            self.start()._connect()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def _drain_stderr(self) -> None:
@@ -91,6 +103,10 @@ class PolicyPackClient:
         return int(line)
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the process, started or still loading."""
         if self._channel is not None:
             self._channel.close()
         if self._process is not None:
@@ -100,12 +116,15 @@ class PolicyPackClient:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        self._process, self._channel, self.stub = None, None, None
 
     @property
     def _rpc(self) -> analyzer_pb2_grpc.AnalyzerStub:
-        if self.stub is None:
+        if self.stub is not None:
+            return self.stub
+        if self._process is None:
             raise PolicyPackError("the policy pack is not running")
-        return self.stub
+        return self._connect()
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
         return self._rpc.GetAnalyzerInfo(empty_pb2.Empty())

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,6 +132,10 @@ class Workers:
         self._fork = forking_available() if fork is None else fork
         self._zygote: Zygote | None = None
 
+    def start(self) -> None:
+        """Start the forking process now, so its imports overlap the caller's work (it is otherwise started by the first run)."""
+        self._zygote_for_run()
+
     def _zygote_for_run(self) -> Zygote | None:
         with self._lock:
             if self.stopping or not self._fork:
@@ -209,20 +213,8 @@ def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> li
 RUNS_PER_JUDGE = 8  # programs to judge before another pack process (about a second to start) pays off
 
 
-def _stop_pack(starter: ThreadPoolExecutor, started: Future | None) -> None:
-    starter.shutdown(wait=True)
-    if started is not None and started.exception() is None:
-        started.result().__exit__(None, None, None)
-
-
-def _start_pack() -> PolicyPackClient:
-    client = PolicyPackClient()
-    client.__enter__()
-    return client
-
-
 def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Callable[[str], None],
-               first: Future | None = None) -> dict[int, list[Diagnostic]]:
+               first: PolicyPackClient) -> dict[int, list[Diagnostic]]:
     """Each run's diagnostics, from up to `jobs` pack processes side by side: judging is gRPC round trips to the pack,
     which does the work, so one process per core keeps every core busy once the programs have run. `first` is a pack
     started while the programs ran (its owner stops it); the first lane uses it."""
@@ -240,8 +232,8 @@ def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Ca
             say(f"judged {run.domain}")
 
     def judge(index: int, lane: list[ProjectRun]) -> None:
-        if index == 0 and first is not None:
-            judge_with(first.result(), lane)
+        if index == 0:
+            judge_with(first, lane)
             return
         with PolicyPackClient() as pack:
             judge_with(pack, lane)
@@ -264,6 +256,21 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
     if shard is not None:
         folders = split(folders, shard[1])[shard[0] - 1]
     report_step = progress or (lambda _msg, _total: None)
+    handover = Path(tempfile.mkdtemp(prefix="dmesh-specs-"))  # private (0700): the validated specs for the programs
+    # The forking worker and the first pack process load (about a second each) while the mesh is validated.
+    workers = Workers(env={handoff.ENV: str(handover / "specs.pickle")})
+    workers.start()
+    pack = PolicyPackClient().start()
+    try:
+        return _review(path, folders, platform_config, stack, jobs, report_step, workers, pack, handover, started)
+    finally:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI), an error or success: no process outlives the review
+        workers.stop()
+        pack.close()
+        shutil.rmtree(handover, ignore_errors=True)
+
+
+def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, stack: str, jobs: int | None, report_step: Progress,
+            workers: Workers, pack: PolicyPackClient, handover: Path, started: float) -> ReviewReport:
     errors: list[ReviewError] = []
     specs: dict[Path, DomainSpec] = {}
     broken: set[Path] = set()
@@ -291,13 +298,9 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         report_step(message, steps)
 
     runs: list[ProjectRun] = []
-    handover = tempfile.mkdtemp(prefix="dmesh-specs-")  # private (0700): the validated specs for the programs
     if specs:
-        handoff.write(Path(handover) / "specs.pickle", {spec.name: spec for spec in specs.values()})
-    workers = Workers(env={handoff.ENV: str(Path(handover) / "specs.pickle")} if specs else None)
+        handoff.write(handover / "specs.pickle", {spec.name: spec for spec in specs.values()})
     pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
-    starter = ThreadPoolExecutor(max_workers=1)
-    early_pack = starter.submit(_start_pack) if runnable else None  # the pack starts while the programs run
     try:
         futures = {pool.submit(workers.run, project.folder, stack): project for project in runnable}
         for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
@@ -307,20 +310,15 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
             runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds))
             say(f"ran {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
     except BaseException:
-        workers.stop()  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI) or an error: no worker outlives the review
-        _stop_pack(starter, early_pack)
+        workers.stop()  # before the pool waits for the runs still going
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        workers.stop()  # and when all went well, the forking process ends with the review
-        shutil.rmtree(handover, ignore_errors=True)
+    workers.stop()  # the forking process is done: its memory is free for judging
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []
-    try:
-        judged = _judge_all([run for run in runs if not run.error], platform_config, jobs or os.cpu_count() or 1, say, early_pack)
-    finally:
-        _stop_pack(starter, early_pack)
+    judged = _judge_all([run for run in runs if not run.error], platform_config, jobs or os.cpu_count() or 1, say, pack)
     for run in runs:
         if run.error:
             errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))

@@ -43,7 +43,6 @@ def main() -> None:
     from blueprints import handoff
     from components.providers import load_provider_modules
 
-    handoff.preload()  # the review's validated specs, inherited by every child
     load_provider_modules()  # lazily loaded by the SDKs: loaded once here, not once per child
 
     from . import worker  # noqa: F401
@@ -66,8 +65,13 @@ def main() -> None:
         _, status = os.waitpid(pid, 0)
         say({"id": request_id, "code": os.waitstatus_to_exitcode(status)})
 
+    first = True
     for line in sys.stdin:
         request = json.loads(line)
+        if first:  # the review writes its validated specs before its first request: read once, inherited by every child
+            handoff.preload()
+            gc.freeze()
+            first = False
         with lock:  # no other thread writes while the child is forked: it inherits no held lock
             pid = os.fork()
             if pid == 0:

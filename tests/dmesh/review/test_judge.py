@@ -22,9 +22,9 @@ def test_several_pack_processes_judge_like_one(monkeypatch, tmp_path):
     real_client = runner.PolicyPackClient
 
     class Counted(real_client):
-        def __enter__(self):
+        def start(self):
             started.append(1)
-            return super().__enter__()
+            return super().start()
 
     monkeypatch.setattr(runner, "PolicyPackClient", Counted)
     one = runner.review(mesh, config, jobs=2)

@@ -194,6 +194,24 @@ def _workers_of(mesh: Path) -> list[int]:
     return pids
 
 
+def _children_of(pid: int) -> set[int]:
+    children = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.add(int(proc.name))
+        except OSError:
+            continue
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
 def test_stopping_a_review_leaves_no_worker_running(mesh, signal_name):
     import signal as signals
@@ -206,11 +224,14 @@ def test_stopping_a_review_leaves_no_worker_running(mesh, signal_name):
     while not _workers_of(mesh) and time.time() < deadline:
         time.sleep(0.1)
     assert _workers_of(mesh), "no worker started"
+    children = _children_of(review.pid)  # the forking worker and the pack process, started before any program ran
+    assert len(children) >= 2, children
     review.send_signal(getattr(signals, signal_name))
     _, stderr = review.communicate(timeout=60)
     assert review.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr
     time.sleep(0.5)
     assert _workers_of(mesh) == []
+    assert [pid for pid in children if _alive(pid)] == []
 
 
 def test_a_program_that_builds_less_than_its_blueprint_is_reported(mesh):
@@ -233,6 +254,6 @@ def test_validate_and_preview_agree_about_a_domain_whose_sibling_is_invalid(mesh
     by_preview = sorted((e["file"], e["line"], e["message"].split(": ", 1)[1]) for e in report["errors"])
     assert validated.returncode == 1 and code == 2
     assert len(by_validate) == len(by_preview) == 2
-    for (file, line, message), (p_file, p_line, p_message) in zip(by_validate, by_preview):
+    for (file, line, message), (p_file, p_line, p_message) in zip(by_validate, by_preview, strict=True):
         assert (file, line) == (p_file, p_line) and p_message.startswith(message)  # the review adds the finding's hint
     assert all(str(mesh / "sales" / "domain.yaml") in message for _, _, message in by_validate)
