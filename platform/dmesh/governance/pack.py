@@ -16,6 +16,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from . import convert_once
 from .config import PlatformConfig, load_platform_config
 from .documents import access_levels
 from .resources import ResourceView
@@ -85,5 +86,6 @@ def serve() -> None:
     """Start the analyzer server (prints its port, blocks): what `python platform/policy_pack` does."""
     config = load_platform_config()
     warm()
+    convert_once.install()
     PolicyPack(name=PACK_NAME, policies=build_policies(config), enforcement_level=EnforcementLevel.MANDATORY,
                initial_config=initial_config(config), description="Federated computational governance for the data mesh")
