@@ -13,13 +13,13 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from jsonschema import Draft201909Validator
 from jsonschema.exceptions import ValidationError as ValidationError_
 from jsonschema.exceptions import best_match
 from open_data_contract_standard.model import OpenDataContractStandard, SchemaObject, SchemaProperty
 from pydantic import ValidationError
 
 from .errors import BlueprintError, Finding
+from .schema_check import SchemaCheck
 from .vocabulary import CLASSIFICATIONS
 from . import naming
 from .spec import Column, ContractSpec, TableSpec
@@ -96,9 +96,9 @@ def _relevant_errors(errors: list[ValidationError_]) -> list[ValidationError_]:
 
 
 @cache
-def _validator() -> Draft201909Validator:
+def _validator() -> SchemaCheck:
     text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
-    return Draft201909Validator(json.loads(text))
+    return SchemaCheck(json.loads(text))
 
 
 def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> str:
@@ -253,7 +253,7 @@ def load_contract(file: Path, product: str, tables: tuple[str, ...] | None = Non
     findings: list[Finding] = []
     if not isinstance(doc.data, dict):
         raise BlueprintError([Finding(file, 1, "", "an ODCS contract must be a mapping", "start from the template in contracts/")])
-    for error in _relevant_errors(list(_validator().iter_errors(doc.data))):
+    for error in _relevant_errors(_validator().errors(doc.data)):
         where = tuple(error.absolute_path)
         findings.append(Finding(file, doc.index.line_of(where), format_path(where), error.message, "see the ODCS v3 reference"))
     api = str(doc.data.get("apiVersion", ""))

@@ -16,12 +16,12 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from jsonschema import Draft201909Validator
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import arns, naming
 from .monitoring import product_monitors
 from .spec import DomainSpec, ProductRef, ProductSpec
+from .schema_check import SchemaCheck
 
 ODPS_VERSION = "v1.0.0"
 ODPS_SCHEMA = "odps-json-schema-v1.0.0.json"
@@ -183,13 +183,13 @@ def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, 
 
 
 @cache
-def _odps_validator() -> Draft201909Validator:
-    return Draft201909Validator(json.loads((files("blueprints") / "schemas" / ODPS_SCHEMA).read_text(encoding="utf-8")))
+def _odps_validator() -> SchemaCheck:
+    return SchemaCheck(json.loads((files("blueprints") / "schemas" / ODPS_SCHEMA).read_text(encoding="utf-8")))
 
 
 def validate_odps(document: Mapping[str, Any]) -> list[str]:
     """Messages of every way `document` breaks ODPS's JSON Schema (empty when it is a valid ODPS document)."""
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in _odps_validator().iter_errors(document)]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in _odps_validator().errors(document)]
 
 
 def document_json(descriptor: ProductDescriptor) -> str:

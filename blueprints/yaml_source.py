@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.error import YAMLError
 
 from .errors import BlueprintError, Finding
@@ -89,6 +90,13 @@ def _plain(node: Any, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ..
         return items
     if isinstance(node, str):
         return str(node)
+    # ruamel's ScalarFloat, ScalarInt, HexInt, ScalarBoolean... become the plain types every consumer expects
+    if isinstance(node, ScalarBoolean) or isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
     if isinstance(node, (datetime.date, datetime.datetime)):
         # YAML reads `2022-10-03` as a date; the documents' schemas (ODCS's JSON Schema) expect the string
         return node.isoformat()
