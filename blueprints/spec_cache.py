@@ -27,7 +27,7 @@ from .spec import DomainSpec
 
 ENV_DIR = "DMESH_CACHE_DIR"
 ENV_SWITCH = "DMESH_CACHE"
-LIBRARIES = ("pydantic", "open-data-contract-standard", "ruamel.yaml", "jsonschema")
+LIBRARIES = ("pydantic", "open-data-contract-standard", "ruamel.yaml", "jsonschema", "jsonschema-rs", "PyYAML")
 
 
 def cache_dir() -> Path | None:
