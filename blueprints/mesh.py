@@ -13,7 +13,7 @@ from pathlib import Path
 from . import naming
 from .errors import BlueprintError, Finding
 from .loader import DOMAIN_FILE, load_domain
-from .spec_cache import cached_load, missing, warm
+from .spec_cache import cached_load
 from .models import Preset
 from .presets import load_presets
 from .spec import DomainSpec, ProductRef
@@ -175,19 +175,6 @@ def _load(folder: Path, presets: Mapping[str, Preset], with_contracts: bool) -> 
     return load_domain(folder, dict(presets), with_contracts=with_contracts)
 
 
-PARALLEL_FROM = 24  # domains to load before spawning workers pays off (each pays ~0.5 s of imports)
-
-
-def _warm_in_parallel(folders: list[Path], presets: Mapping[str, Preset]) -> None:
-    """A large mesh with many uncached domains is loaded on every core first, into the spec cache."""
-    import os
-
-    workers = min(os.cpu_count() or 1, 8)
-    cold = missing(folders, presets, True)
-    if workers > 1 and len(cold) >= PARALLEL_FROM:
-        warm(cold, presets, True, _load, workers)
-
-
 def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
     """Load every domain under `root` and run the mesh checks; collects findings, raises nothing.
 
@@ -203,8 +190,6 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] |
     summarised: set[str] = set()
     findings += _layout_findings(root)
     folders = domain_folders(root)
-    if focus is None:
-        _warm_in_parallel(folders, presets)
     full: set[str] | None = None
     if focus is not None:
         focus = focus.resolve()

@@ -1,7 +1,7 @@
 """A content-keyed cache of validated domain specs: an unchanged domain is not parsed and schema-checked again.
 
-Validation costs about 22 ms per product, nearly all YAML parsing and the ODCS JSON-Schema check, and a pull
-request changes one domain while every run re-validated them all. An entry is keyed by everything that decides
+Validation reads and checks every blueprint and contract of the mesh (about 1 ms per product, mostly YAML and the
+ODCS JSON Schema), and a pull request changes one domain while every run re-validated them all. An entry is keyed by everything that decides
 the result: the domain.yaml's absolute path and bytes, whether contracts were read, the presets, the source of
 this package and the versions of the libraries it validates with; it lists the contracts it read with their
 SHA-256, checked on every hit. Only domains that validated are kept: findings are always computed afresh.
@@ -93,38 +93,6 @@ def _entry(store: Path, folder: Path, presets: Mapping[str, object], with_contra
     domain_file = Path(folder) / "domain.yaml"
     text_digest = _sha(domain_file)
     return None if text_digest is None else store / f"{_key(domain_file, text_digest, presets, with_contracts)}.pickle"
-
-
-def missing(folders: list[Path], presets: Mapping[str, object], with_contracts: bool) -> list[Path]:
-    """The folders without a cache entry (entries whose contracts changed are found stale only on load)."""
-    store = cache_dir()
-    if store is None:
-        return []
-    return [f for f in folders if (entry := _entry(store, f, presets, with_contracts)) is not None and not entry.exists()]
-
-
-def warm(folders: list[Path], presets: Mapping[str, object], with_contracts: bool,
-         load: Callable[[Path, Mapping[str, object], bool], DomainSpec], workers: int) -> None:
-    """Fill the cache for `folders` in `workers` spawned processes; the caller then loads each from the cache.
-
-    Spawned, not forked: the caller may hold threads (a progress bar, gRPC) that a fork would copy half-locked.
-    A domain that fails to load is simply not cached: the caller loads it again and reports its findings.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for _ in pool.map(_warm_one, folders, [presets] * len(folders), [with_contracts] * len(folders), [load] * len(folders),
-                          chunksize=max(1, len(folders) // (4 * workers))):
-            pass
-
-
-def _warm_one(folder: Path, presets: Mapping[str, object], with_contracts: bool,
-              load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> None:
-    try:
-        cached_load(folder, presets, with_contracts, load)
-    except Exception:  # noqa: BLE001 - any failure is the caller's to report when it loads the domain itself
-        pass
 
 
 def cached_load(folder: Path, presets: Mapping[str, object], with_contracts: bool,

@@ -125,34 +125,3 @@ def test_a_mesh_loads_the_same_from_the_cache(mesh, store):
     assert len(list(store.glob("*.pickle"))) == 3
 
 
-def test_spawned_workers_fill_the_cache_and_a_broken_domain_is_left_to_the_caller(mesh, store):
-    from blueprints.mesh import _load
-    from blueprints.spec_cache import missing, warm
-
-    blueprint = mesh / "marketing" / "domain.yaml"
-    blueprint.write_text(blueprint.read_text().replace("freshnessHours: 24", "freshnessHours: -3", 1))
-    presets = load_presets()
-    folders = sorted(p for p in mesh.iterdir() if (p / "domain.yaml").is_file())
-    assert missing(folders, presets, True) == folders
-    warm(folders, presets, True, _load, workers=2)
-    assert missing(folders, presets, True) == [mesh / "marketing"]  # never cached: its findings are recomputed
-    load = Counting()
-    assert cached_load(mesh / "sales", presets, True, load) == load_domain(mesh / "sales", presets) and load.calls == 0
-    found = load_mesh(mesh, {})
-    assert found.broken == frozenset({"marketing"}) and any(f.field.endswith("freshnessHours") for f in found.findings)
-
-
-def test_a_mesh_loaded_on_every_core_equals_one_loaded_serially(mesh, store, monkeypatch):
-    import blueprints.mesh as mesh_module
-
-    monkeypatch.setenv("DMESH_CACHE", "0")
-    serial = load_mesh(mesh, {})
-    monkeypatch.delenv("DMESH_CACHE")
-    monkeypatch.setattr(mesh_module, "PARALLEL_FROM", 2)
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    in_parent = Counting()  # the spawned workers import their own, unpatched loader
-    monkeypatch.setattr(mesh_module, "load_domain", lambda folder, presets, with_contracts: in_parent(folder, presets, with_contracts))
-    parallel = load_mesh(mesh, {})
-    assert in_parent.calls == 0  # every domain was loaded by a worker and read from the cache
-    assert len(list(store.glob("*.pickle"))) == 3
-    assert parallel.domains == serial.domains and [f.render() for f in parallel.findings] == [f.render() for f in serial.findings]
