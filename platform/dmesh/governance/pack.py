@@ -82,10 +82,28 @@ def warm() -> None:
     access_levels("s3:GetObject")
 
 
+def _pack_arguments(config: PlatformConfig) -> dict[str, Any]:
+    return {"name": PACK_NAME, "policies": build_policies(config), "enforcement_level": EnforcementLevel.MANDATORY,
+            "initial_config": initial_config(config), "description": "Federated computational governance for the data mesh"}
+
+
 def serve() -> None:
     """Start the analyzer server (prints its port, blocks): what `python platform/policy_pack` does."""
     config = load_platform_config()
     warm()
     convert_once.install()
-    PolicyPack(name=PACK_NAME, policies=build_policies(config), enforcement_level=EnforcementLevel.MANDATORY,
-               initial_config=initial_config(config), description="Federated computational governance for the data mesh")
+    PolicyPack(**_pack_arguments(config))
+
+
+def analyzer_servicer(config: PlatformConfig) -> Any:
+    """pulumi_policy's analyzer for this pack, built as `PolicyPack` builds it in `serve()`, without the gRPC server.
+
+    `dmesh preview` asks it directly: a gRPC round trip cost twice what the policies themselves take. The class is
+    pulumi_policy's own (private in 1.x); tests/dmesh/review/test_judge.py holds its answers to the served pack's.
+    """
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    arguments = _pack_arguments(config)
+    version = "0.0.1"  # what PolicyPack reports (the CLI uses PulumiPolicy.yaml's)
+    return _PolicyAnalyzerServicer(arguments["name"], version, arguments["policies"], arguments["enforcement_level"],
+                                   arguments["initial_config"], arguments["description"])

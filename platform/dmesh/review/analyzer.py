@@ -1,12 +1,15 @@
-"""A client of the policy pack that speaks to it exactly as the Pulumi engine does.
+"""The policy pack's analyzer, asked exactly as the Pulumi engine asks it.
 
-The pack is started as its own process (`python platform/policy_pack`), prints its gRPC
-port on stdout, and is then driven over `pulumirpc.Analyzer`: GetAnalyzerInfo,
-Configure, ConfigureStack, Analyze per resource and AnalyzeStack for the whole stack.
+`Analyzer` builds the engine's messages (`pulumirpc.Analyzer`: Configure, ConfigureStack, Analyze per resource,
+AnalyzeStack for the whole stack) and reads the diagnostics; where the messages go is a subclass's business.
+`PolicyPackClient` starts the pack as its own process (`python platform/policy_pack`), reads its gRPC port on stdout
+and sends them over gRPC, as `pulumi preview --policy-pack` does; `dmesh.review.judge` hands them to the same
+analyzer inside a preloaded process.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -54,7 +57,59 @@ def _diagnostics(response: analyzer_pb2.AnalyzeResponse, default_urn: str = "") 
     ]
 
 
-class PolicyPackClient:
+class Analyzer:
+    """The engine's side of the conversation; `_call(method, request)` delivers a message and returns the answer."""
+
+    def _call(self, method: str, request: Any) -> Any:
+        raise NotImplementedError
+
+    def configure(self, config: Mapping[str, Mapping[str, Any]]) -> None:
+        """Send the stack's policy config; every rule gets its level explicitly, as the engine does."""
+        policy_config = {
+            name: analyzer_pb2.PolicyConfig(
+                enforcementLevel=LEVEL_TO_PROTO[str(entry.get("enforcementLevel", "mandatory"))],
+                properties=_struct({k: v for k, v in entry.items() if k != "enforcementLevel"}),
+            )
+            for name, entry in config.items()
+        }
+        self._call("Configure", analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
+
+    def configure_stack(self, project: str, stack: str, config: Mapping[str, str]) -> None:
+        self._call("ConfigureStack", analyzer_pb2.AnalyzerStackConfigureRequest(
+            project=project, stack=stack, organization="organization", dry_run=True, config=dict(config)))
+
+    @staticmethod
+    def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
+        return analyzer_pb2.AnalyzerResourceOptions(protect=reg.protect, parent=reg.parent)
+
+    def analyze(self, reg: Registration) -> list[Diagnostic]:
+        """Resource-level policies on the resource's inputs (what `pulumi preview` sends)."""
+        request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name,
+                                              options=self._options(reg))
+        return _diagnostics(self._call("Analyze", request), reg.urn)
+
+    def analyze_stack(self, registrations: Iterable[Registration]) -> list[Diagnostic]:
+        """Stack-level policies over every custom resource's state, with parents and dependencies."""
+        resources = [
+            analyzer_pb2.AnalyzerResource(
+                type=r.type, properties=_struct(r.state), urn=r.urn, name=r.name, options=self._options(r), parent=r.parent,
+                dependencies=r.dependencies,
+                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()},
+            )
+            for r in registrations
+        ]
+        return _diagnostics(self._call("AnalyzeStack", analyzer_pb2.AnalyzeStackRequest(resources=resources)))
+
+    def judge(self, policy_config: Mapping[str, Mapping[str, Any]], project: str, stack: str, stack_config: Mapping[str, Any],
+              registrations: Iterable[Registration]) -> list[Diagnostic]:
+        """One program's diagnostics, in the engine's order: configure, every custom resource, then the stack."""
+        self.configure(policy_config)
+        self.configure_stack(project, stack, {k: v if isinstance(v, str) else json.dumps(v) for k, v in stack_config.items()})
+        custom = [r for r in registrations if r.custom]
+        return [d for r in custom for d in self.analyze(r)] + self.analyze_stack(custom)
+
+
+class PolicyPackClient(Analyzer):
     """Runs the pack for the lifetime of a `with` block, or from `start()` to `close()`."""
 
     def __init__(self, pack_dir: Path | None = None, python: str = sys.executable) -> None:
@@ -129,42 +184,8 @@ class PolicyPackClient:
     def info(self) -> analyzer_pb2.AnalyzerInfo:
         return self._rpc.GetAnalyzerInfo(empty_pb2.Empty())
 
-    def configure(self, config: Mapping[str, Mapping[str, Any]]) -> None:
-        """Send the stack's policy config; every rule gets its level explicitly, as the engine does."""
-        policy_config = {
-            name: analyzer_pb2.PolicyConfig(
-                enforcementLevel=LEVEL_TO_PROTO[str(entry.get("enforcementLevel", "mandatory"))],
-                properties=_struct({k: v for k, v in entry.items() if k != "enforcementLevel"}),
-            )
-            for name, entry in config.items()
-        }
-        self._rpc.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
-
-    def configure_stack(self, project: str, stack: str, config: Mapping[str, str]) -> None:
-        self._rpc.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
-            project=project, stack=stack, organization="organization", dry_run=True, config=dict(config)))
-
-    @staticmethod
-    def _options(reg: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
-        return analyzer_pb2.AnalyzerResourceOptions(protect=reg.protect, parent=reg.parent)
-
-    def analyze(self, reg: Registration) -> list[Diagnostic]:
-        """Resource-level policies on the resource's inputs (what `pulumi preview` sends)."""
-        request = analyzer_pb2.AnalyzeRequest(type=reg.type, properties=_struct(reg.inputs), urn=reg.urn, name=reg.name,
-                                              options=self._options(reg))
-        return _diagnostics(self._rpc.Analyze(request), reg.urn)
-
-    def analyze_stack(self, registrations: Iterable[Registration]) -> list[Diagnostic]:
-        """Stack-level policies over every custom resource's state, with parents and dependencies."""
-        resources = [
-            analyzer_pb2.AnalyzerResource(
-                type=r.type, properties=_struct(r.state), urn=r.urn, name=r.name, options=self._options(r), parent=r.parent,
-                dependencies=r.dependencies,
-                propertyDependencies={k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v) for k, v in r.property_dependencies.items()},
-            )
-            for r in registrations
-        ]
-        return _diagnostics(self._rpc.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources)))
+    def _call(self, method: str, request: Any) -> Any:
+        return getattr(self._rpc, method)(request)
 
 
-__all__ = ["Diagnostic", "PolicyPackClient", "PolicyPackError"]
+__all__ = ["Analyzer", "Diagnostic", "PolicyPackClient", "PolicyPackError"]

@@ -1,8 +1,8 @@
 """`dmesh preview`: run every project under mocks, judge it with the real policy pack, report.
 
-Programs run in parallel worker processes (one per project); the policy pack runs once
-and is reconfigured per domain with that domain's effective config, exactly the config
-`pulumi up --policy-pack-config` would get.
+Programs run in parallel worker processes (one per project). As soon as one has run, the policy pack's own analyzer
+(`judge.py`) judges what it registered, configured with the domain's effective config: exactly the config
+`pulumi up --policy-pack-config` would give the pack.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders, handoff
 
 from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
-from .analyzer import Diagnostic, PolicyPackClient
+from .analyzer import Diagnostic
 from components.testing import Registration
 from components.tagging import PRODUCT_INPUT
 
@@ -34,7 +35,7 @@ from .shard import split
 from .report import DomainTiming, ResourceEntry, ReviewError, ReviewReport, Summary, Violation
 
 WORKER_TIMEOUT_S = 600
-Progress = Callable[[str, int], None]  # (what just finished, how many steps in all: two per project)
+Progress = Callable[[str, int], None]  # (what just finished, how many steps in all: one per project)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class ProjectRun:
     registrations: list[Registration]
     error: str | None
     seconds: float
+    diagnostics: list[Diagnostic]
 
 
 def _mesh_target(path: Path) -> Target | None:
@@ -61,11 +63,11 @@ def forking_available() -> bool:
 
 
 class Zygote:
-    """The review's forking worker process (`zygote.py`): requests go in as lines, results come back by id."""
+    """A review's process of one role (`zygote.py`): requests go in as lines, results come back by id."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
+    def __init__(self, env: dict[str, str] | None = None, role: str = "programs", fork: bool = True) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.zygote", role, "fork" if fork else "inline"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
         self._lock = threading.Lock()
         self._pids: dict[str, int] = {}
         self._codes: dict[str, int] = {}
@@ -83,22 +85,31 @@ class Zygote:
                 else:
                     self._codes[message["id"]] = message["code"]
                     self._done[message["id"]].set()
-        with self._lock:  # the zygote ended: nothing else will finish
+        with self._lock:  # the process ended: nothing else will finish
             for event in self._done.values():
                 event.set()
 
-    def run(self, folder: Path, stack: str, output: Path, timeout: float) -> int | None:
-        """The child's exit code; None when it did not end in time (it is killed) or the zygote is gone."""
-        request_id = str(output)
+    def run(self, request: dict[str, Any], timeout: float) -> int | None:
+        """The request's exit code (its `output` names it); None when it did not end in time (it is killed: its child,
+        or the whole process when it handles requests inline) or the process is gone."""
+        request_id = str(request["output"])
         with self._lock:
-            self._done[request_id] = threading.Event()
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(json.dumps({"id": request_id, "folder": str(folder), "stack": stack, "output": str(output)}) + "\n")
-            self.proc.stdin.flush()
-        finished = self._done[request_id].wait(timeout)
+            self._done[request_id] = done = threading.Event()
+            if self.proc.poll() is not None:
+                return None
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(json.dumps({**request, "id": request_id}) + "\n")
+                self.proc.stdin.flush()
+            except OSError:
+                return None
+        finished = done.wait(timeout)
         with self._lock:
-            if not finished and request_id in self._pids:
-                _kill(self._pids[request_id])
+            if not finished:
+                if request_id in self._pids:
+                    _kill(self._pids[request_id])
+                else:
+                    self.proc.kill()
             return self._codes.get(request_id)
 
     def stop(self) -> None:
@@ -117,24 +128,38 @@ def _kill(pid: int) -> None:
         pass
 
 
+@dataclass(frozen=True)
+class Judging:
+    """What the pack needs besides a program's registrations, exactly what `pulumi preview --policy-pack-config` gives it."""
+
+    policy_config: Mapping[str, Mapping[str, Any]]
+    project: str
+    stack: str
+    stack_config: Mapping[str, Any]
+
+
 class Workers:
     """The worker processes of one review: whatever ends the review (an error, Ctrl-C, SIGTERM) ends them too.
 
     On Linux programs run in children forked from one pre-imported process (`Zygote`); elsewhere, or for another
-    checkout of the platform (`code_root`), each program gets its own fresh interpreter.
+    checkout of the platform (`code_root`), each program gets its own fresh interpreter. With `judge`, a second
+    process holds the policy pack's analyzer (`judge.py`) and judges each program as soon as it has run.
     """
 
-    def __init__(self, fork: bool | None = None, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, fork: bool | None = None, env: Mapping[str, str] | None = None, judge: bool = False) -> None:
         self._env = {**os.environ, **(env or {})}  # what every program gets (e.g. blueprints.handoff.ENV)
         self._live: set[subprocess.Popen[str]] = set()
         self._lock = threading.Lock()
         self.stopping = False
         self._fork = forking_available() if fork is None else fork
+        self._judging = judge
         self._zygote: Zygote | None = None
+        self._judge: Zygote | None = None
 
     def start(self) -> None:
-        """Start the forking process now, so its imports overlap the caller's work (it is otherwise started by the first run)."""
+        """Start the processes now, so their imports overlap the caller's work (they are otherwise started on first use)."""
         self._zygote_for_run()
+        self._judge_for_run()
 
     def _zygote_for_run(self) -> Zygote | None:
         with self._lock:
@@ -144,28 +169,56 @@ class Workers:
                 self._zygote = Zygote(self._env)
             return self._zygote
 
+    def _judge_for_run(self) -> Zygote | None:
+        with self._lock:
+            if self.stopping or not self._judging:
+                return None
+            if self._judge is None:
+                self._judge = Zygote(dict(os.environ), role="judge", fork=self._fork)
+            return self._judge
+
     def run(self, folder: Path, stack: str, code_root: Path | None = None) -> tuple[list[Registration], str | None, float]:
         """Run one project; `code_root` runs it against another checkout of the platform (its blueprints and components)."""
+        registrations, error, seconds, _ = self.review(folder, stack, code_root=code_root)
+        return registrations, error, seconds
+
+    def review(self, folder: Path, stack: str, judging: Judging | None = None,
+               code_root: Path | None = None) -> tuple[list[Registration], str | None, float, list[Diagnostic]]:
+        """Run one project and, with `judging`, judge what it registered: registrations, error, the program's seconds, diagnostics."""
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
             output = Path(tmp) / "result.json"
             zygote = self._zygote_for_run() if code_root is None else None
             if zygote is not None:
-                code = zygote.run(folder.resolve(), stack, output, WORKER_TIMEOUT_S)
+                code = zygote.run({"folder": str(folder.resolve()), "stack": stack, "output": str(output)}, WORKER_TIMEOUT_S)
                 if code is None and not output.is_file():
-                    return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start
-                log = Path(f"{output}.log")
-                stderr = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+                    return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start, []
+                stderr = _log_of(output)
             else:
                 code, stderr, failure = self._spawn(folder, stack, output, code_root)
                 if failure:
-                    return [], failure, time.perf_counter() - start
+                    return [], failure, time.perf_counter() - start, []
             if not output.is_file():
-                tail = "\n".join((stderr or "").strip().splitlines()[-15:])
-                return [], f"the program crashed (exit {code}):\n{tail}", time.perf_counter() - start
+                return [], f"the program crashed (exit {code}):\n{_tail(stderr)}", time.perf_counter() - start, []
             result = json.loads(output.read_text(encoding="utf-8"))
-        registrations = [Registration.from_dict(r) for r in result["registrations"]]
-        return registrations, result["error"], time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            registrations = [Registration.from_dict(r) for r in result["registrations"]]
+            if result["error"] or judging is None:
+                return registrations, result["error"], seconds, []
+            diagnostics, error = self._judged(output, Path(tmp) / "diagnostics.json", judging)
+        return registrations, error, seconds, diagnostics
+
+    def _judged(self, registrations: Path, output: Path, judging: Judging) -> tuple[list[Diagnostic], str | None]:
+        judge = self._judge_for_run()
+        if judge is None:
+            return [], "the review was stopped"
+        code = judge.run({"registrations": str(registrations), "output": str(output), "policy_config": judging.policy_config,
+                          "project": judging.project, "stack": judging.stack, "stack_config": judging.stack_config}, WORKER_TIMEOUT_S)
+        if not output.is_file():
+            why = f"did not finish within {WORKER_TIMEOUT_S} s" if code is None else f"crashed (exit {code}):\n{_tail(_log_of(output))}"
+            return [], f"the policy pack {why}"
+        answer = json.loads(output.read_text(encoding="utf-8"))
+        return [Diagnostic(**d) for d in answer["diagnostics"]], answer["error"]
 
     def _spawn(self, folder: Path, stack: str, output: Path, code_root: Path | None) -> tuple[int | None, str, str | None]:
         env = dict(self._env)
@@ -192,56 +245,22 @@ class Workers:
         with self._lock:
             self.stopping = True
             live = list(self._live)
-            zygote = self._zygote
+            processes = [p for p in (self._zygote, self._judge) if p is not None]
         for proc in live:
             proc.kill()
         for proc in live:
             proc.wait()
-        if zygote is not None:
-            zygote.stop()
+        for process in processes:
+            process.stop()
 
 
-def _judge(pack: PolicyPackClient, run: ProjectRun, platform_config: dict) -> list[Diagnostic]:
-    overrides = run.spec.overrides if run.spec else ()
-    pack.configure(effective_config(platform_config, overrides))
-    pack.configure_stack(run.project.name, run.project.stack, {k: v if isinstance(v, str) else json.dumps(v) for k, v in run.project.config.items()})
-    custom = [r for r in run.registrations if r.custom]
-    diagnostics = [d for r in custom for d in pack.analyze(r)]
-    return diagnostics + pack.analyze_stack(custom)
+def _log_of(output: Path) -> str:
+    log = Path(f"{output}.log")
+    return log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
 
 
-RUNS_PER_JUDGE = 8  # programs to judge before another pack process (about a second to start) pays off
-
-
-def _judge_all(runs: list[ProjectRun], platform_config: dict, jobs: int, say: Callable[[str], None],
-               first: PolicyPackClient) -> dict[int, list[Diagnostic]]:
-    """Each run's diagnostics, from up to `jobs` pack processes side by side: judging is gRPC round trips to the pack,
-    which does the work, so one process per core keeps every core busy once the programs have run. `first` is a pack
-    started while the programs ran (its owner stops it); the first lane uses it."""
-    lanes: list[list[ProjectRun]] = [[] for _ in range(max(1, min(jobs, len(runs) // RUNS_PER_JUDGE)))]
-    load = [0] * len(lanes)
-    for run in sorted(runs, key=lambda r: -len(r.registrations)):  # the largest first, each to the least loaded lane
-        lane = load.index(min(load))
-        lanes[lane].append(run)
-        load[lane] += len(run.registrations)
-    results: dict[int, list[Diagnostic]] = {}
-
-    def judge_with(pack: PolicyPackClient, lane: list[ProjectRun]) -> None:
-        for run in lane:
-            results[id(run)] = _judge(pack, run, platform_config)
-            say(f"judged {run.domain}")
-
-    def judge(index: int, lane: list[ProjectRun]) -> None:
-        if index == 0:
-            judge_with(first, lane)
-            return
-        with PolicyPackClient() as pack:
-            judge_with(pack, lane)
-
-    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
-        for done in [pool.submit(judge, i, lane) for i, lane in enumerate(lanes) if lane]:
-            done.result()  # a pack that fails to start or dies is the review's error, as before
-    return results
+def _tail(text: str) -> str:
+    return "\n".join((text or "").strip().splitlines()[-15:])
 
 
 def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs: int | None = None,
@@ -257,20 +276,18 @@ def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs
         folders = split(folders, shard[1])[shard[0] - 1]
     report_step = progress or (lambda _msg, _total: None)
     handover = Path(tempfile.mkdtemp(prefix="dmesh-specs-"))  # private (0700): the validated specs for the programs
-    # The forking worker and the first pack process load (about a second each) while the mesh is validated.
-    workers = Workers(env={handoff.ENV: str(handover / "specs.pickle")})
+    # The forking worker and the judging process load (about a second each) while the mesh is validated.
+    workers = Workers(env={handoff.ENV: str(handover / "specs.pickle")}, judge=True)
     workers.start()
-    pack = PolicyPackClient().start()
     try:
-        return _review(path, folders, platform_config, stack, jobs, report_step, workers, pack, handover, started)
+        return _review(path, folders, platform_config, stack, jobs, report_step, workers, handover, started)
     finally:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI), an error or success: no process outlives the review
         workers.stop()
-        pack.close()
         shutil.rmtree(handover, ignore_errors=True)
 
 
 def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, stack: str, jobs: int | None, report_step: Progress,
-            workers: Workers, pack: PolicyPackClient, handover: Path, started: float) -> ReviewReport:
+            workers: Workers, handover: Path, started: float) -> ReviewReport:
     errors: list[ReviewError] = []
     specs: dict[Path, DomainSpec] = {}
     broken: set[Path] = set()
@@ -292,40 +309,38 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
         except ProjectError as exc:
             errors.append(ReviewError(domain=folder.name, file=str(folder / "Pulumi.yaml"), line=0, message=str(exc)))
 
-    steps = 2 * len(runnable)
-
-    def say(message: str) -> None:
-        report_step(message, steps)
-
-    runs: list[ProjectRun] = []
     if specs:
         handoff.write(handover / "specs.pickle", {spec.name: spec for spec in specs.values()})
+
+    def judging(project: Project) -> Judging:
+        spec = specs.get(project.folder)
+        return Judging(effective_config(platform_config, spec.overrides if spec else ()), project.name, project.stack, project.config)
+
+    runs: list[ProjectRun] = []
     pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
     try:
-        futures = {pool.submit(workers.run, project.folder, stack): project for project in runnable}
+        futures = {pool.submit(workers.review, project.folder, stack, judging(project)): project for project in runnable}
         for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
             project = futures[future]
-            registrations, error, seconds = future.result()
+            registrations, error, seconds, diagnostics = future.result()
             spec = specs.get(project.folder)
-            runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds))
-            say(f"ran {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)")
+            runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds, diagnostics))
+            report_step(f"reviewed {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)", len(runnable))
     except BaseException:
         workers.stop()  # before the pool waits for the runs still going
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    workers.stop()  # the forking process is done: its memory is free for judging
     runs.sort(key=lambda run: runnable.index(run.project))
 
     violations: list[Violation] = []
-    judged = _judge_all([run for run in runs if not run.error], platform_config, jobs or os.cpu_count() or 1, say, pack)
     for run in runs:
         if run.error:
             errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
             continue
         errors += _undeployed_products(run)
         by_urn = {r.urn: r for r in run.registrations}
-        for d in judged[id(run)]:
+        for d in run.diagnostics:
             file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
             violations.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
                                         urn=d.urn, message=d.message, file=str(file), line=line))

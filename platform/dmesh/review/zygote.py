@@ -1,13 +1,18 @@
-"""One process per review that imports the SDKs once, then forks a child per program.
+"""A process per review and role that loads its modules once, then handles one request per program.
 
-A worker started from scratch spends most of its time importing Pulumi, its AWS and Kubernetes SDKs and the
-blueprint stack, and shutting the interpreter down. Forked from this process, a child starts with all of that
-imported and nothing run (no Pulumi runtime exists before the fork, so each program still gets a fresh one), runs
-the worker's `main` for one project and leaves with `os._exit`. Linux only (fork); `DMESH_FORK_WORKERS=0` turns
-it off.
+Role `programs`: a worker started from scratch spends most of its time importing Pulumi, its AWS and Kubernetes
+SDKs and the blueprint stack, and shutting the interpreter down. Forked from this process, a child starts with all
+of that imported and nothing run (no Pulumi runtime exists before the fork, so each program still gets a fresh
+one), runs the worker's `main` for one project and leaves with `os._exit`.
 
-Protocol, one JSON object per line: on stdin `{"id", "folder", "stack", "output"}` forks a child; on stdout
-`{"id", "pid"}` when it started and `{"id", "code"}` when it ended. A child's stdout and stderr go to
+Role `judge`: the policy pack's analyzer (`judge.py`) is built once; each program's registrations are judged in a
+forked child, side by side with the programs still running.
+
+Forking is Linux only; `python -m dmesh.review.zygote ROLE inline` handles the requests one after another in this
+process instead (the judge's way where there is no fork; programs then run in fresh workers, `runner.Workers`).
+
+Protocol, one JSON object per line: a request on stdin (`{"id", "output", ...}`); on stdout `{"id", "pid"}` when
+a child started and `{"id", "code"}` when the request was handled. Whatever a request prints goes to
 `<output>.log`, never to the protocol.
 """
 
@@ -18,21 +23,13 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
+from typing import Any, TextIO
+
+Handler = Callable[[dict[str, Any]], int]
 
 
-def _child(request: dict) -> int:
-    from .worker import main as run_one
-
-    log = os.open(request["output"] + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    sys.stdout = os.fdopen(1, "w", buffering=1)
-    sys.stderr = os.fdopen(2, "w", buffering=1)
-    os.chdir(request["folder"])
-    return run_one([request["folder"], request["stack"], request["output"]])
-
-
-def main() -> None:
+def _programs() -> tuple[Handler, Callable[[], None]]:
     import pulumi  # noqa: F401 - what every program imports: paid once, here
     import pulumi_aws  # noqa: F401
     import pulumi_kubernetes  # noqa: F401
@@ -43,20 +40,56 @@ def main() -> None:
     from blueprints import handoff
     from components.providers import load_provider_modules
 
+    from .worker import main as run_one
+
     load_provider_modules()  # lazily loaded by the SDKs: loaded once here, not once per child
 
-    from . import worker  # noqa: F401
+    def run(request: dict[str, Any]) -> int:
+        os.chdir(request["folder"])
+        return run_one([request["folder"], request["stack"], request["output"]])
 
-    # Everything imported so far lives as long as the process: moved out of the collector's reach, a child's
+    def first() -> None:  # the review writes its validated specs before its first request: read once, inherited
+        handoff.preload()
+
+    return run, first
+
+
+def _judge() -> tuple[Handler, Callable[[], None]]:
+    from . import judge
+
+    judge.preload()
+    return judge.main, lambda: None
+
+
+ROLES: dict[str, Callable[[], tuple[Handler, Callable[[], None]]]] = {"programs": _programs, "judge": _judge}
+
+
+def _to_log(output: str) -> None:
+    log = os.open(output + ".log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    sys.stdout = os.fdopen(1, "w", buffering=1)
+    sys.stderr = os.fdopen(2, "w", buffering=1)
+
+
+def _inline(handler: Handler, request: dict[str, Any]) -> int:
+    try:
+        return handler(request)
+    except BaseException:  # noqa: BLE001 - the request failed; the server goes on
+        return 70
+
+
+def serve(role: str, fork: bool, protocol: TextIO) -> None:
+    handler, before_first = ROLES[role]()
+    # Everything loaded so far lives as long as the process: moved out of the collector's reach, a child's
     # collections no longer walk the whole inherited heap nor write to its pages, which then stay shared with this
     # process instead of being copied (the workers' summed time over 20 domains: 13.7 s -> 12.9 s, one run each).
     gc.collect()
     gc.freeze()
-
-    protocol = sys.stdout
     lock = threading.Lock()
 
-    def say(message: dict) -> None:
+    def say(message: dict[str, Any]) -> None:
         with lock:
             protocol.write(json.dumps(message) + "\n")
             protocol.flush()
@@ -68,21 +101,36 @@ def main() -> None:
     first = True
     for line in sys.stdin:
         request = json.loads(line)
-        if first:  # the review writes its validated specs before its first request: read once, inherited by every child
-            handoff.preload()
+        if first:
+            before_first()
             gc.freeze()
             first = False
+        if not fork:
+            say({"id": request["id"], "code": _inline(handler, request)})
+            continue
         with lock:  # no other thread writes while the child is forked: it inherits no held lock
             pid = os.fork()
             if pid == 0:
                 code = 70
                 try:
-                    code = _child(request)
+                    _to_log(request["output"])
+                    code = handler(request)
                 finally:
                     os._exit(code)
         say({"id": request["id"], "pid": pid})
         threading.Thread(target=reap, args=(pid, request["id"]), daemon=True).start()
 
 
+def main(argv: list[str]) -> None:
+    role = argv[0] if argv else "programs"
+    fork = (argv[1] if len(argv) > 1 else "fork") == "fork"
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)  # only the protocol writes here: fd 1 is pointed elsewhere
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.stdout = os.fdopen(1, "w", buffering=1)
+    serve(role, fork, protocol)
+
+
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

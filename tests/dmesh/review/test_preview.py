@@ -224,7 +224,7 @@ def test_stopping_a_review_leaves_no_worker_running(mesh, signal_name):
     while not _workers_of(mesh) and time.time() < deadline:
         time.sleep(0.1)
     assert _workers_of(mesh), "no worker started"
-    children = _children_of(review.pid)  # the forking worker and the pack process, started before any program ran
+    children = _children_of(review.pid)  # the forking worker and the judging process, started before any program ran
     assert len(children) >= 2, children
     review.send_signal(getattr(signals, signal_name))
     _, stderr = review.communicate(timeout=60)

@@ -27,7 +27,7 @@ def test_children_inherit_the_specs_written_after_the_forking_worker_started(tmp
     zygote = Zygote({**os.environ, handoff.ENV: str(specs), "PROBE_OUT": str(probe)})
     try:
         handoff.write(specs, {})  # after the start, before the first request: as the review does
-        code = zygote.run(project, "dev", tmp_path / "result.json", timeout=120)
+        code = zygote.run({"folder": str(project), "stack": "dev", "output": str(tmp_path / "result.json")}, timeout=120)
     finally:
         zygote.stop()
     assert code == 0, (tmp_path / "result.json.log").read_text()
