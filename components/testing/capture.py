@@ -12,7 +12,7 @@ import os
 import runpy
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,32 +25,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from .mocks import MeshMocks
-
-
-@dataclass
-class Registration:
-    type: str
-    name: str
-    urn: str
-    parent: str
-    custom: bool
-    protect: bool
-    retain_on_delete: bool
-    inputs: dict[str, Any]
-    state: dict[str, Any]
-    provider: str = ""
-    source_file: str = ""
-    source_line: int = 0
-    dependencies: list[str] = field(default_factory=list)
-    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
-    aliases: list[str] = field(default_factory=list)  # the URNs this resource claims (its own earlier identities)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Registration:
-        return cls(**data)
+from .registration import Registration
 
 
 def _plain(value: Any) -> Any:

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,9 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from ..governance.config import policy_pack_dir
 from ..governance.levels import LEVELS
-from components.testing import Registration
+from components.testing.registration import Registration
+
+from .diagnostic import Diagnostic
 
 LEVEL_TO_PROTO = {level: analyzer_pb2.EnforcementLevel.Value(level.upper()) for level in LEVELS}
 PROTO_TO_LEVEL = {v: k for k, v in LEVEL_TO_PROTO.items()}
@@ -34,14 +35,6 @@ START_TIMEOUT_S = 60
 
 class PolicyPackError(RuntimeError):
     pass
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    policy: str
-    enforcement: str
-    urn: str
-    message: str
 
 
 def _struct(data: Mapping[str, Any]) -> struct_pb2.Struct:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from components.testing import Registration
+from components.testing.registration import Registration
 
 from .analyzer import Analyzer
 

@@ -25,8 +25,8 @@ from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders, handoff
 
 from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
-from .analyzer import Diagnostic
-from components.testing import Registration
+from .diagnostic import Diagnostic
+from components.testing.registration import Registration
 from components.tagging import PRODUCT_INPUT
 
 from .locate import locate

@@ -35,8 +35,8 @@ def _programs() -> tuple[Handler, Callable[[], None]]:
     import pulumi_kubernetes  # noqa: F401
 
     import blueprints.loader  # noqa: F401
-    import components  # noqa: F401
-    import components.testing  # noqa: F401
+    import components.domain  # noqa: F401
+    import components.testing.capture  # noqa: F401
     from blueprints import handoff
     from components.providers import load_provider_modules
 
