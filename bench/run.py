@@ -4,7 +4,7 @@
 
 It generates a synthetic mesh (`bench/generate.py`), then measures: `dmesh validate` of the whole mesh and of one
 domain inside it, cold and with the spec cache of the run before (in process, and the CLI end to end); `dmesh preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of
-the whole preview's process tree; milliseconds per resource; and, in the same run, the floors: importing the SDKs
+the whole preview's process tree (in a run of its own: the sampling costs CPU); milliseconds per resource; and, in the same run, the floors: importing the SDKs
 a domain program uses, and bare registration of the same number of resources per domain under no-op mocks (one
 process per domain, the same parallelism). Ratios: `floor_ratio` = mesh preview / bare registration floor;
 `one_domain_ratio` = one-domain preview (alone) / import floor. Timings depend on the machine: quote ratios.
@@ -155,12 +155,15 @@ def main() -> None:
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_s", seconds)
         fresh_cache("preview")
-        with TreeMemory() as memory:
-            whole, mesh_s = timed(lambda: review(root, config, jobs=args.jobs))
+        whole, mesh_s = timed(lambda: review(root, config, jobs=args.jobs))
         assert whole.exit_code == 0, (whole.errors[:3], whole.violations[:3])
         figure("preview_mesh_s", mesh_s)
         figure("resources", whole.summary.resources)
         figure("ms_per_resource", 1000 * mesh_s / whole.summary.resources)
+        fresh_cache("preview-memory")  # memory in a run of its own: sampling /proc ten times a second costs CPU
+        with TreeMemory() as memory:
+            sampled = review(root, config, jobs=args.jobs)
+        assert sampled.summary == whole.summary
         figure("peak_tree_mib", memory.peak / 2**20)
         figure("peak_tree_pss_mib", memory.peak_pss / 2**20)
         fresh_cache("preview-fresh-workers")
@@ -178,6 +181,10 @@ def main() -> None:
         solo, alone_s = timed(lambda: review(alone / "d0000", config, jobs=args.jobs))
         assert solo.exit_code == 0
         figure("preview_one_domain_alone_s", alone_s)
+        fresh_cache("preview-alone-cli")
+        _, seconds = timed(lambda: subprocess.run([sys.executable, "-m", "dmesh", "preview", str(alone / "d0000")], check=True,
+                                                  capture_output=True))
+        figure("cli_preview_one_domain_alone_s", seconds)
         _, import_s = timed(lambda: subprocess.run([sys.executable, "-c", IMPORTS], check=True))
         figure("import_floor_s", import_s)
         floor = bare_floor([t.resources for t in whole.timings], args.jobs)

@@ -4,8 +4,8 @@ The pack judged the review's programs over gRPC, as the engine does; the round t
 resource on both sides, against 0.35 ms for the policies) were a quarter of a large mesh's review. Here the
 analyzer `pulumi_policy` builds for the pack (`governance.pack.analyzer_servicer`) gets the engine's messages
 directly, each serialized and parsed as the wire would carry it. The review's judging process (`zygote.py`, role
-`judge`) loads it once and judges each program in a forked child as soon as the program has run, beside the programs
-still running. tests/dmesh/review/test_judge.py holds every answer to the served pack's.
+`judge`, inline) loads it once and judges each program as soon as the program has run, beside the programs still
+running, reconfigured per program as the pack process was. tests/dmesh/review/test_judge.py holds every answer to the served pack's.
 """
 
 from __future__ import annotations

@@ -112,6 +112,10 @@ class Zygote:
                     self.proc.kill()
             return self._codes.get(request_id)
 
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
     def stop(self) -> None:
         with self._lock:
             for request_id, pid in self._pids.items():
@@ -143,7 +147,7 @@ class Workers:
 
     On Linux programs run in children forked from one pre-imported process (`Zygote`); elsewhere, or for another
     checkout of the platform (`code_root`), each program gets its own fresh interpreter. With `judge`, a second
-    process holds the policy pack's analyzer (`judge.py`) and judges each program as soon as it has run.
+    process holds the policy pack's analyzer (`judge.py`) and judges each program as soon as it has run, one at a time.
     """
 
     def __init__(self, fork: bool | None = None, env: Mapping[str, str] | None = None, judge: bool = False) -> None:
@@ -174,7 +178,9 @@ class Workers:
             if self.stopping or not self._judging:
                 return None
             if self._judge is None:
-                self._judge = Zygote(dict(os.environ), role="judge", fork=self._fork)
+                # inline, one program after another: judging is a fifth of a program's CPU, so one process keeps up with
+                # every core running programs, and a forked judge per program only cost memory (50 MiB each)
+                self._judge = Zygote(dict(os.environ), role="judge", fork=False)
             return self._judge
 
     def run(self, folder: Path, stack: str, code_root: Path | None = None) -> tuple[list[Registration], str | None, float]:
@@ -215,7 +221,10 @@ class Workers:
         code = judge.run({"registrations": str(registrations), "output": str(output), "policy_config": judging.policy_config,
                           "project": judging.project, "stack": judging.stack, "stack_config": judging.stack_config}, WORKER_TIMEOUT_S)
         if not output.is_file():
-            why = f"did not finish within {WORKER_TIMEOUT_S} s" if code is None else f"crashed (exit {code}):\n{_tail(_log_of(output))}"
+            if code is not None:
+                why = f"crashed (exit {code}):\n{_tail(_log_of(output))}"
+            else:
+                why = f"did not finish within {WORKER_TIMEOUT_S} s" if judge.alive else "process ended unexpectedly"
             return [], f"the policy pack {why}"
         answer = json.loads(output.read_text(encoding="utf-8"))
         return [Diagnostic(**d) for d in answer["diagnostics"]], answer["error"]
@@ -316,46 +325,53 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
         spec = specs.get(project.folder)
         return Judging(effective_config(platform_config, spec.overrides if spec else ()), project.name, project.stack, project.config)
 
-    runs: list[ProjectRun] = []
+    # Each program's registrations are read into the report as it finishes, then dropped: a large mesh's resources
+    # and their inputs never all sit in this process at once.
+    resources: list[ResourceEntry] = []
+    violations: list[Violation] = []
+    timings: dict[Path, DomainTiming] = {}
     pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
     try:
         futures = {pool.submit(workers.review, project.folder, stack, judging(project)): project for project in runnable}
         for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
-            project = futures[future]
+            project = futures.pop(future)  # nothing keeps the result once it is in the report
             registrations, error, seconds, diagnostics = future.result()
             spec = specs.get(project.folder)
-            runs.append(ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds, diagnostics))
+            run = ProjectRun(project, spec.name if spec else project.name, spec, registrations, error, seconds, diagnostics)
+            timings[project.folder] = DomainTiming(domain=run.domain, resources=len(registrations), seconds=round(seconds, 3))
+            resources += [ResourceEntry(domain=run.domain, urn=r.urn, type=r.type, name=r.name) for r in registrations]
+            if error:
+                errors.append(ReviewError(domain=run.domain, file=str(project.main_file), line=0, message=error))
+            else:
+                errors += _undeployed_products(run)
+                violations += _violations(run)
             report_step(f"reviewed {project.folder.name} ({len(registrations)} resources, {seconds:.1f} s)", len(runnable))
     except BaseException:
         workers.stop()  # before the pool waits for the runs still going
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    runs.sort(key=lambda run: runnable.index(run.project))
 
-    violations: list[Violation] = []
-    for run in runs:
-        if run.error:
-            errors.append(ReviewError(domain=run.domain, file=str(run.project.main_file), line=0, message=run.error))
-            continue
-        errors += _undeployed_products(run)
-        by_urn = {r.urn: r for r in run.registrations}
-        for d in run.diagnostics:
-            file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
-            violations.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
-                                        urn=d.urn, message=d.message, file=str(file), line=line))
-
-    resources = sorted((ResourceEntry(domain=run.domain, urn=r.urn, type=r.type, name=r.name) for run in runs for r in run.registrations),
-                       key=lambda r: (r.domain, r.urn))
+    resources.sort(key=lambda r: (r.domain, r.urn))
     return ReviewReport(  # sorted, so two runs over the same mesh give the same JSON (timings aside)
         resources=resources,
         violations=sorted(violations, key=lambda v: (v.domain, v.urn, v.policy, v.message)),
         summary=Summary(domains=len(folders), resources=len(resources), mandatory=sum(v.enforcement == "mandatory" for v in violations),
                         advisory=sum(v.enforcement == "advisory" for v in violations), errors=len(errors)),
         errors=sorted(errors, key=lambda e: (e.domain, e.file, e.line, e.message)),
-        timings=[DomainTiming(domain=r.domain, resources=len(r.registrations), seconds=round(r.seconds, 3)) for r in runs],
+        timings=[timings[p.folder] for p in runnable if p.folder in timings],
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _violations(run: ProjectRun) -> list[Violation]:
+    by_urn = {r.urn: r for r in run.registrations}
+    found = []
+    for d in run.diagnostics:
+        file, line = locate(d.urn, by_urn, run.spec, run.project.main_file)
+        found.append(Violation(domain=run.domain, policy=d.policy, enforcement="mandatory" if d.enforcement == "mandatory" else "advisory",
+                               urn=d.urn, message=d.message, file=str(file), line=line))
+    return found
 
 
 def _undeployed_products(run: ProjectRun) -> list[ReviewError]:

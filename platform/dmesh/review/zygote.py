@@ -5,11 +5,11 @@ SDKs and the blueprint stack, and shutting the interpreter down. Forked from thi
 of that imported and nothing run (no Pulumi runtime exists before the fork, so each program still gets a fresh
 one), runs the worker's `main` for one project and leaves with `os._exit`.
 
-Role `judge`: the policy pack's analyzer (`judge.py`) is built once; each program's registrations are judged in a
-forked child, side by side with the programs still running.
+Role `judge`: the policy pack's analyzer (`judge.py`) is built once; each program's registrations are judged as
+soon as the program has run, side by side with the programs still running.
 
-Forking is Linux only; `python -m dmesh.review.zygote ROLE inline` handles the requests one after another in this
-process instead (the judge's way where there is no fork; programs then run in fresh workers, `runner.Workers`).
+`python -m dmesh.review.zygote ROLE fork` forks a child per request (Linux only); `ROLE inline` handles the requests
+one after another in this process, as the judge does (programs, where there is no fork, run in fresh workers).
 
 Protocol, one JSON object per line: a request on stdin (`{"id", "output", ...}`); on stdout `{"id", "pid"}` when
 a child started and `{"id", "code"}` when the request was handled. Whatever a request prints goes to
