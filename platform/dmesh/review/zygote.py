@@ -76,7 +76,11 @@ def _to_log(output: str) -> None:
 def _inline(handler: Handler, request: dict[str, Any]) -> int:
     try:
         return handler(request)
-    except BaseException:  # noqa: BLE001 - the request failed; the server goes on
+    except Exception:  # noqa: BLE001 - the request failed (its traceback goes to its log, as a child's would); the server goes on
+        import traceback
+
+        with open(request["output"] + ".log", "w", encoding="utf-8") as log:
+            log.write(traceback.format_exc())
         return 70
 
 

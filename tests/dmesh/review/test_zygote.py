@@ -32,3 +32,15 @@ def test_children_inherit_the_specs_written_after_the_forking_worker_started(tmp
         zygote.stop()
     assert code == 0, (tmp_path / "result.json.log").read_text()
     assert json.loads(probe.read_text()) == {"inherited": 1, "preloaded": True}
+
+
+def test_a_request_that_fails_inline_leaves_its_traceback_and_the_process_serves_on(tmp_path):
+    judge = Zygote(dict(os.environ), role="judge", fork=False)
+    try:
+        missing = {"registrations": str(tmp_path / "nothing.json"), "policy_config": {}, "project": "p", "stack": "dev", "stack_config": {}}
+        code = judge.run({**missing, "output": str(tmp_path / "first.json")}, timeout=120)
+        assert code == 70 and "FileNotFoundError" in (tmp_path / "first.json.log").read_text()
+        assert judge.alive
+        assert judge.run({**missing, "output": str(tmp_path / "second.json")}, timeout=120) == 70
+    finally:
+        judge.stop()
