@@ -11,11 +11,11 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .capture import Captured, capture, capture_program, run_project
+    from .recording import Captured, capture, capture_program, run_project
     from .mocks import DEFAULT_ACCOUNT, DEFAULT_REGION, MeshMocks
     from .registration import Registration
 
-_HOMES = {"Captured": "capture", "capture": "capture", "capture_program": "capture", "run_project": "capture", "DEFAULT_ACCOUNT": "mocks",
+_HOMES = {"Captured": "recording", "capture": "recording", "capture_program": "recording", "run_project": "recording", "DEFAULT_ACCOUNT": "mocks",
           "DEFAULT_REGION": "mocks", "MeshMocks": "mocks", "Registration": "registration"}
 __all__ = ["DEFAULT_ACCOUNT", "DEFAULT_REGION", "Captured", "MeshMocks", "Registration", "capture", "capture_program", "run_project"]
 

@@ -31,3 +31,19 @@ def test_the_review_parent_imports_neither_the_sdk_nor_grpc():
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_no_export_shares_its_name_with_a_submodule():
+    """Once a submodule is imported, Python sets it on the package under its name: an export of that name would
+    then be the module, not the function (`capture` was)."""
+    from pathlib import Path
+
+    for package in (components, components.testing):
+        folder = Path(package.__file__).parent
+        assert [n for n in package.__all__ if (folder / f"{n}.py").exists() or (folder / n).is_dir()] == []
+    import importlib
+
+    importlib.import_module("components.testing.recording")
+    from components.testing import capture
+
+    assert callable(capture) and capture.__module__ == "components.testing.recording"

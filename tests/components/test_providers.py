@@ -12,7 +12,7 @@ from components.providers import PROVIDER_MODULES
 REPO = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, os, sys, tempfile
-import pulumi, pulumi_aws, pulumi_kubernetes, blueprints.loader, components.domain, components.testing.capture  # what the forking worker imports
+import pulumi, pulumi_aws, pulumi_kubernetes, blueprints.loader, components.domain, components.testing.recording  # what the forking worker imports
 from dmesh.review import worker
 def lazy():
     return {n for n, m in list(sys.modules.items()) if type(m).__name__ == "_LazyModule"}

@@ -36,7 +36,7 @@ def _programs() -> tuple[Handler, Callable[[], None]]:
 
     import blueprints.loader  # noqa: F401
     import components.domain  # noqa: F401
-    import components.testing.capture  # noqa: F401
+    import components.testing.recording  # noqa: F401
     from blueprints import handoff
     from components.providers import load_provider_modules
 
