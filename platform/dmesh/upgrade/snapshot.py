@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..review.runner import Workers
+from ..review.workers import Workers
 
 Snapshot = tuple[list[dict[str, Any]], str | None]  # registrations as dicts, or the error that stopped the run
 

@@ -16,7 +16,7 @@ import pytest
 from dmesh.governance.config import effective_config, load_platform_config
 from dmesh.review import judge
 from dmesh.review.project import load_project
-from dmesh.review.runner import Judging, Workers
+from dmesh.review.workers import Judging, Workers
 from meshtest import FIXTURE_PROJECTS, REPO
 from rulecases import CASES, Case
 

@@ -6,7 +6,7 @@ import json
 import os
 
 from blueprints import handoff
-from dmesh.review.runner import Zygote
+from dmesh.review.workers import Zygote
 
 PROGRAM = """
 import json, os, sys

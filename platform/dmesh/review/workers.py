@@ -1,0 +1,241 @@
+"""The review's worker processes: programs run under mocks, and the judging process that holds the pack's analyzer.
+
+On Linux programs run in children forked from one process that has imported the SDKs (`zygote.py`, role
+`programs`); elsewhere, or against another checkout of the platform, each gets a fresh interpreter
+(`python -m dmesh.review.worker`). The judging process (`zygote.py`, role `judge`) judges each program as soon as it
+has run. Whatever ends the review (an error, Ctrl-C, SIGTERM) ends them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from components.testing.registration import Registration
+
+from .diagnostic import Diagnostic
+
+WORKER_TIMEOUT_S = 600
+
+
+def forking_available() -> bool:
+    return sys.platform.startswith("linux") and os.environ.get("DMESH_FORK_WORKERS", "1") != "0"
+
+
+class Zygote:
+    """A review's process of one role (`zygote.py`): requests go in as lines, results come back by id."""
+
+    def __init__(self, env: dict[str, str] | None = None, role: str = "programs", fork: bool = True) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.zygote", role, "fork" if fork else "inline"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1, env=env)
+        self._lock = threading.Lock()
+        self._pids: dict[str, int] = {}
+        self._codes: dict[str, int] = {}
+        self._done: dict[str, threading.Event] = {}
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            message = json.loads(line)
+            with self._lock:
+                if "pid" in message:
+                    self._pids[message["id"]] = message["pid"]
+                else:
+                    self._codes[message["id"]] = message["code"]
+                    self._done[message["id"]].set()
+        with self._lock:  # the process ended: nothing else will finish
+            for event in self._done.values():
+                event.set()
+
+    def run(self, request: dict[str, Any], timeout: float) -> int | None:
+        """The request's exit code (its `output` names it); None when it did not end in time (it is killed: its child,
+        or the whole process when it handles requests inline) or the process is gone."""
+        request_id = str(request["output"])
+        with self._lock:
+            self._done[request_id] = done = threading.Event()
+            if self.proc.poll() is not None:
+                return None
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(json.dumps({**request, "id": request_id}) + "\n")
+                self.proc.stdin.flush()
+            except OSError:
+                return None
+        finished = done.wait(timeout)
+        with self._lock:
+            if not finished:
+                if request_id in self._pids:
+                    _kill(self._pids[request_id])
+                else:
+                    self.proc.kill()
+            return self._codes.get(request_id)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        with self._lock:
+            for request_id, pid in self._pids.items():
+                if request_id not in self._codes:
+                    _kill(pid)
+        self.proc.kill()
+        self.proc.wait()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, 9)
+    except ProcessLookupError:
+        pass
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What the pack needs besides a program's registrations, exactly what `pulumi preview --policy-pack-config` gives it."""
+
+    policy_config: Mapping[str, Mapping[str, Any]]
+    project: str
+    stack: str
+    stack_config: Mapping[str, Any]
+
+
+class Workers:
+    """The worker processes of one review: whatever ends the review (an error, Ctrl-C, SIGTERM) ends them too.
+
+    On Linux programs run in children forked from one pre-imported process (`Zygote`); elsewhere, or for another
+    checkout of the platform (`code_root`), each program gets its own fresh interpreter. With `judge`, a second
+    process holds the policy pack's analyzer (`judge.py`) and judges each program as soon as it has run, one at a time.
+    """
+
+    def __init__(self, fork: bool | None = None, env: Mapping[str, str] | None = None, judge: bool = False) -> None:
+        self._env = {**os.environ, **(env or {})}  # what every program gets (e.g. blueprints.handoff.ENV)
+        self._live: set[subprocess.Popen[str]] = set()
+        self._lock = threading.Lock()
+        self.stopping = False
+        self._fork = forking_available() if fork is None else fork
+        self._judging = judge
+        self._zygote: Zygote | None = None
+        self._judge: Zygote | None = None
+
+    def start(self) -> None:
+        """Start the processes now, so their imports overlap the caller's work (they are otherwise started on first use)."""
+        self._zygote_for_run()
+        self._judge_for_run()
+
+    def _zygote_for_run(self) -> Zygote | None:
+        with self._lock:
+            if self.stopping or not self._fork:
+                return None
+            if self._zygote is None:
+                self._zygote = Zygote(self._env)
+            return self._zygote
+
+    def _judge_for_run(self) -> Zygote | None:
+        with self._lock:
+            if self.stopping or not self._judging:
+                return None
+            if self._judge is None:
+                # inline, one program after another: judging is a fifth of a program's CPU, so one process keeps up with
+                # every core running programs, and a forked judge per program only cost memory (50 MiB each)
+                self._judge = Zygote(dict(os.environ), role="judge", fork=False)
+            return self._judge
+
+    def run(self, folder: Path, stack: str, code_root: Path | None = None) -> tuple[list[Registration], str | None, float]:
+        """Run one project; `code_root` runs it against another checkout of the platform (its blueprints and components)."""
+        registrations, error, seconds, _ = self.review(folder, stack, code_root=code_root)
+        return registrations, error, seconds
+
+    def review(self, folder: Path, stack: str, judging: Judging | None = None,
+               code_root: Path | None = None) -> tuple[list[Registration], str | None, float, list[Diagnostic]]:
+        """Run one project and, with `judging`, judge what it registered: registrations, error, the program's seconds, diagnostics."""
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
+            output = Path(tmp) / "result.json"
+            zygote = self._zygote_for_run() if code_root is None else None
+            if zygote is not None:
+                code = zygote.run({"folder": str(folder.resolve()), "stack": stack, "output": str(output)}, WORKER_TIMEOUT_S)
+                if code is None and not output.is_file():
+                    return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start, []
+                stderr = _log_of(output)
+            else:
+                code, stderr, failure = self._spawn(folder, stack, output, code_root)
+                if failure:
+                    return [], failure, time.perf_counter() - start, []
+            if not output.is_file():
+                return [], f"the program crashed (exit {code}):\n{_tail(stderr)}", time.perf_counter() - start, []
+            result = json.loads(output.read_text(encoding="utf-8"))
+            seconds = time.perf_counter() - start
+            registrations = [Registration.from_dict(r) for r in result["registrations"]]
+            if result["error"] or judging is None:
+                return registrations, result["error"], seconds, []
+            diagnostics, error = self._judged(output, Path(tmp) / "diagnostics.json", judging)
+        return registrations, error, seconds, diagnostics
+
+    def _judged(self, registrations: Path, output: Path, judging: Judging) -> tuple[list[Diagnostic], str | None]:
+        judge = self._judge_for_run()
+        if judge is None:
+            return [], "the review was stopped"
+        code = judge.run({"registrations": str(registrations), "output": str(output), "policy_config": judging.policy_config,
+                          "project": judging.project, "stack": judging.stack, "stack_config": judging.stack_config}, WORKER_TIMEOUT_S)
+        if not output.is_file():
+            if code is not None:
+                why = f"crashed (exit {code}):\n{_tail(_log_of(output))}"
+            else:
+                why = f"did not finish within {WORKER_TIMEOUT_S} s" if judge.alive else "process ended unexpectedly"
+            return [], f"the policy pack {why}"
+        answer = json.loads(output.read_text(encoding="utf-8"))
+        return [Diagnostic(**d) for d in answer["diagnostics"]], answer["error"]
+
+    def _spawn(self, folder: Path, stack: str, output: Path, code_root: Path | None) -> tuple[int | None, str, str | None]:
+        env = dict(self._env)
+        if code_root is not None:
+            env["PYTHONPATH"] = os.pathsep.join([str(code_root), str(code_root / "platform"), os.environ.get("PYTHONPATH", "")])
+        with self._lock:
+            if self.stopping:
+                return None, "", "the review was stopped"
+            proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
+            self._live.add(proc)
+        try:
+            _, stderr = proc.communicate(timeout=WORKER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return None, "", f"the program did not finish within {WORKER_TIMEOUT_S} s"
+        finally:
+            with self._lock:
+                self._live.discard(proc)
+        return proc.returncode, stderr, None
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopping = True
+            live = list(self._live)
+            processes = [p for p in (self._zygote, self._judge) if p is not None]
+        for proc in live:
+            proc.kill()
+        for proc in live:
+            proc.wait()
+        for process in processes:
+            process.stop()
+
+
+def _log_of(output: Path) -> str:
+    log = Path(f"{output}.log")
+    return log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+
+
+def _tail(text: str) -> str:
+    return "\n".join((text or "").strip().splitlines()[-15:])
