@@ -151,6 +151,8 @@ def _plain_scalar(value: str) -> Any:
     if value in _BOOLEANS:
         return _BOOLEANS[value]
     if _DECIMAL_INT.fullmatch(value):
+        if len(value) > 4000:  # beyond Python's int-from-text limit (4,300 digits): ruamel's reading names the problem
+            raise _RoundTrip
         return int(value)
     if _DECIMAL.fullmatch(value):
         return float(value)

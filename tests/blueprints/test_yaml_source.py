@@ -175,3 +175,14 @@ def test_without_libyaml_every_document_goes_to_ruamel(monkeypatch):
     with pytest.raises(_RoundTrip):
         _from_events("a: 1\n")
     assert parse_yaml("a: 1\n", FILE).data == {"a": 1}
+
+
+@pytest.mark.parametrize("text", ["a: " + "9" * 5000 + "\n", "a: -" + "9" * 5000 + "\n", "a: " + "9" * 5000 + ".5\n", "a:\n  - " + "1" * 4500 + "\n",
+                                  "9" * 5000 + ": x\n", "k" * 1500 + ": x\n", "a: " + "x" * 200_000 + "\n"],
+                         ids=["long-int", "long-negative-int", "long-decimal", "long-int-in-list", "long-int-key", "long-key", "long-string"])
+def test_oversized_scalars_are_findings_or_values_never_a_crash(text):
+    _agree(text)
+    try:
+        parse_yaml(text, FILE)
+    except BlueprintError as exc:
+        assert exc.findings[0].line == 1 and exc.findings[0].message
