@@ -18,6 +18,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,17 +129,9 @@ class LocalStack:
         env = {**os.environ, "GATEWAY_LISTEN": host_port, "SERVICES": SERVICES, "LOCALSTACK_VOLUME_DIR": str(self.state / "volume"),
                "DISABLE_EVENTS": "1", "SKIP_SSL_CERT_DOWNLOAD": "1",
                "KINESIS_PERSISTENCE": "0"}  # every start is a clean emulator
-        with self.log_file.open("w") as log:
-            process = subprocess.Popen([str(python), "-m", ENTRY_MODULE], stdout=log, stderr=subprocess.STDOUT,
-                                       env=env, cwd=self.state, start_new_session=True)
-        self.pid_file.write_text(str(process.pid))
-        outcome = _until_ready(process, lambda: self.healthy() is not None, START_TIMEOUT_S, self.pid_file)
-        if outcome == "exited":
-            raise LocalStackError(f"LocalStack exited with code {process.returncode}; log tail:\n{self.log_tail()}")
-        if outcome == "timeout":
-            self.stop()
-            raise LocalStackError(f"LocalStack did not become healthy within {START_TIMEOUT_S} s; log tail:\n{self.log_tail()}")
-        say(f"LocalStack (host mode, pid {process.pid}) ready on {self.endpoint}")
+        pid = _launch("LocalStack", [str(python), "-m", ENTRY_MODULE], self.log_file, self.pid_file, lambda: self.healthy() is not None,
+                      START_TIMEOUT_S, self.stop, lambda: f"log tail:\n{self.log_tail()}", env=env, cwd=self.state)
+        say(f"LocalStack (host mode, pid {pid}) ready on {self.endpoint}")
         return True
 
     def stop(self, say=print) -> bool:
@@ -212,17 +205,10 @@ class MotoServer:
             raise LocalStackError("the moto server needs moto[server]: pip install -e '.[local]'")
         host, _, port = self.endpoint.split("://", 1)[-1].partition(":")
         self.state.mkdir(parents=True, exist_ok=True)
-        with (self.state / "moto.log").open("w") as log:
-            process = subprocess.Popen([sys.executable, "-m", MOTO_ENTRY, "-H", host, "-p", port or "5000"], stdout=log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-        self.pid_file.write_text(str(process.pid))
-        outcome = _until_ready(process, self.healthy, MOTO_START_TIMEOUT_S, self.pid_file)
-        if outcome == "exited":
-            raise LocalStackError(f"the moto server exited with code {process.returncode}; see {self.state / 'moto.log'}")
-        if outcome == "timeout":
-            self.stop()
-            raise LocalStackError(f"the moto server did not answer on {self.endpoint} within {MOTO_START_TIMEOUT_S} s")
-        say(f"moto server (pid {process.pid}) ready on {self.endpoint} for Glue")
+        log = self.state / "moto.log"
+        pid = _launch("the moto server", [sys.executable, "-m", MOTO_ENTRY, "-H", host, "-p", port or "5000"], log, self.pid_file,
+                      self.healthy, MOTO_START_TIMEOUT_S, self.stop, lambda: f"see {log}")
+        say(f"moto server (pid {pid}) ready on {self.endpoint} for Glue")
         return True
 
     def stop(self, say=print) -> bool:
@@ -237,17 +223,24 @@ def _live_pid(pid_file: Path) -> int | None:
     return pid if pid > 1 and _alive(pid) else None
 
 
-def _until_ready(process: subprocess.Popen, ready, timeout_s: int, pid_file: Path) -> str:
-    """"ready", "exited" (its pid file removed) or "timeout", polling twice a second."""
+def _launch(name: str, command: list[str], log_file: Path, pid_file: Path, ready: Callable[[], object], timeout_s: int,
+            stop: Callable[[], object], detail: Callable[[], str], env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
+    """Start an emulator in a session of its own, its output to `log_file`, and wait until `ready()` (polled twice a
+    second). One that exits first leaves no pid file; one that is not ready in time is stopped. Either is an error
+    naming `detail()` (where to look)."""
+    with log_file.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True)
+    pid_file.write_text(str(process.pid))
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pid_file.unlink(missing_ok=True)
-            return "exited"
+            raise LocalStackError(f"{name} exited with code {process.returncode}; {detail()}")
         if ready():
-            return "ready"
+            return process.pid
         time.sleep(0.5)
-    return "timeout"
+    stop()
+    raise LocalStackError(f"{name} did not become ready within {timeout_s} s; {detail()}")
 
 
 def _stop(pid: int | None, pid_file: Path, name: str, say) -> bool:

@@ -74,8 +74,8 @@ def initial_config(config: PlatformConfig) -> dict[str, dict[str, Any]]:
 def warm() -> None:
     """Load, before serving, what the rules otherwise load on the first resources they judge: the AWS SDK modules
     the tag rule reads classes from, and parliament's copy of the service authorization reference. About a second,
-    paid while the engine (or `dmesh preview`, which starts the pack as the programs run) has other work, instead of
-    on the first judged stack's critical path."""
+    paid while the engine (or `dmesh preview`, whose judging process loads while the mesh is validated) has other
+    work, instead of on the first judged stack's critical path."""
     from components.providers import AWS_MODULES, load_provider_modules
 
     load_provider_modules(AWS_MODULES)
@@ -87,11 +87,16 @@ def _pack_arguments(config: PlatformConfig) -> dict[str, Any]:
             "initial_config": initial_config(config), "description": "Federated computational governance for the data mesh"}
 
 
+def prepare_process() -> None:
+    """What a process that judges with the pack does first, served (`serve`) or asked in process (`review/judge.py`)."""
+    warm()
+    convert_once.install()
+
+
 def serve() -> None:
     """Start the analyzer server (prints its port, blocks): what `python platform/policy_pack` does."""
     config = load_platform_config()
-    warm()
-    convert_once.install()
+    prepare_process()
     PolicyPack(**_pack_arguments(config))
 
 

@@ -103,7 +103,7 @@ class Analyzer:
 
 
 class PolicyPackClient(Analyzer):
-    """Runs the pack for the lifetime of a `with` block, or from `start()` to `close()`."""
+    """Runs the pack for the lifetime of a `with` block."""
 
     def __init__(self, pack_dir: Path | None = None, python: str = sys.executable) -> None:
         self.pack_dir = pack_dir or policy_pack_dir()
@@ -113,28 +113,20 @@ class PolicyPackClient(Analyzer):
         self._stderr: list[str] = []
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
-    def start(self) -> PolicyPackClient:
-        """Start the process and return at once: it loads while the caller works, and the first call waits for it."""
+    def __enter__(self) -> PolicyPackClient:
         self._process = subprocess.Popen(
             [self.python, str(self.pack_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=self.pack_dir, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         threading.Thread(target=self._drain_stderr, daemon=True).start()
-        return self
-
-    def _connect(self) -> analyzer_pb2_grpc.AnalyzerStub:
-        port_line = self._read_port()
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port_line}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
-        grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_S)
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
-        return self.stub
-
-    def __enter__(self) -> PolicyPackClient:
         try:
-            self.start()._connect()
+            port = self._read_port()
+            self._channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", 400 * 1024 * 1024)])
+            grpc.channel_ready_future(self._channel).result(timeout=START_TIMEOUT_S)
         except BaseException:
-            self.close()
+            self.__exit__()
             raise
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         return self
 
     def _drain_stderr(self) -> None:
@@ -151,10 +143,6 @@ class PolicyPackClient(Analyzer):
         return int(line)
 
     def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Stop the process, started or still loading."""
         if self._channel is not None:
             self._channel.close()
         if self._process is not None:
@@ -168,11 +156,9 @@ class PolicyPackClient(Analyzer):
 
     @property
     def _rpc(self) -> analyzer_pb2_grpc.AnalyzerStub:
-        if self.stub is not None:
-            return self.stub
-        if self._process is None:
+        if self.stub is None:
             raise PolicyPackError("the policy pack is not running")
-        return self._connect()
+        return self.stub
 
     def info(self) -> analyzer_pb2.AnalyzerInfo:
         return self._rpc.GetAnalyzerInfo(empty_pb2.Empty())

@@ -32,12 +32,10 @@ class InProcessAnalyzer(Analyzer):
 
 @cache
 def analyzer() -> InProcessAnalyzer:
-    from ..governance import convert_once
     from ..governance.config import load_platform_config
-    from ..governance.pack import analyzer_servicer, warm
+    from ..governance.pack import analyzer_servicer, prepare_process
 
-    warm()
-    convert_once.install()
+    prepare_process()
     return InProcessAnalyzer(analyzer_servicer(load_platform_config()))
 
 
