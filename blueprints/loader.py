@@ -137,7 +137,7 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path,
                                     f"contract file {product.contract} not found", f"create {product.contract} (ODCS v3) or fix the path"))
             continue
         if not with_contracts:  # a summary for mesh checks: names, ports, inputs, grants, levels; no columns
-            contracts[i] = ContractSpec(contract_file, "", product.name, "", "", ())
+            contracts[i] = ContractSpec.unread(contract_file, product.name)
             continue
         try:
             from .contracts import load_contract  # ODCS and jsonschema load on the first contract read: a cached run reads none

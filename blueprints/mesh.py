@@ -13,7 +13,7 @@ from pathlib import Path
 from . import naming
 from .errors import BlueprintError, Finding
 from .loader import DOMAIN_FILE, load_domain
-from .spec_cache import cached_load
+from .spec_cache import SpecCache
 from .models import Preset
 from .presets import load_presets
 from .spec import DomainSpec, ProductRef
@@ -194,10 +194,11 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] |
     if focus is not None:
         focus = focus.resolve()
         folders = sorted(folders, key=lambda f: f.resolve() != focus)  # the focus first: it says which domains it reads
+    cache = SpecCache(presets)
     for folder in folders:
         complete = full is None or folder.name in full
         try:
-            spec = cached_load(folder, presets, complete, _load)
+            spec = cache.load(folder, complete, _load)
         except BlueprintError as exc:
             findings += exc.findings
             broken.add(folder.name)

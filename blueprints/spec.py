@@ -6,7 +6,7 @@ Nothing below this layer re-reads YAML: components, governance and tools take a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .vocabulary import CLASSIFICATIONS
@@ -50,6 +50,11 @@ class ContractSpec:
     version: str
     status: str
     tables: tuple[TableSpec, ...]
+
+    @classmethod
+    def unread(cls, path: Path, product: str) -> ContractSpec:
+        """What a summary (a load without contracts) holds of a contract: where it is and whose it is, nothing read."""
+        return cls(path, "", product, "", "", ())
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -164,6 +169,10 @@ class DomainSpec:
 
     def product(self, name: str) -> ProductSpec | None:
         return next((p for p in self.products if p.name == name), None)
+
+    def summary(self) -> DomainSpec:
+        """This domain as a load without contracts gives it: a complete load can stand in for a summary."""
+        return replace(self, products=tuple(replace(p, contract=ContractSpec.unread(p.contract.path, p.name)) for p in self.products))
 
     def line_of(self, field_path: str) -> int:
         """Line in domain.yaml of a field path such as `spec.dataProducts[0].inputs[1]`."""

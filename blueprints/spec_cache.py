@@ -4,7 +4,9 @@ Validation reads and checks every blueprint and contract of the mesh (about 1 ms
 ODCS JSON Schema), and a pull request changes one domain while every run re-validated them all. An entry is keyed by everything that decides
 the result: the domain.yaml's absolute path and bytes, whether contracts were read, the presets, the source of
 this package and the versions of the libraries it validates with; it lists the contracts it read with their
-SHA-256, checked on every hit. Only domains that validated are kept: findings are always computed afresh.
+SHA-256, checked on every hit. Only domains that validated are kept: findings are always computed afresh. A summary
+(a load without contracts, what the mesh checks read of the domains around a focus) is also served from a complete
+entry of the same blueprint, so validating one domain after the whole mesh reads no other domain's YAML.
 
 Entries live in $DMESH_CACHE_DIR, else $XDG_CACHE_HOME/dmesh/specs, else ~/.cache/dmesh/specs, in a folder only
 the user can enter; an entry is unpickled only from a regular file the user owns and nobody else can write
@@ -62,15 +64,6 @@ def _sha(path: Path) -> str | None:
         return None
 
 
-def _key(domain_file: Path, text_digest: str, presets: Mapping[str, object], with_contracts: bool) -> str:
-    digest = hashlib.sha256(_code_digest().encode())
-    digest.update(str(domain_file.resolve()).encode())
-    digest.update(text_digest.encode())
-    digest.update(repr(sorted(presets.items())).encode())
-    digest.update(b"contracts" if with_contracts else b"summary")
-    return digest.hexdigest()
-
-
 def _trusted(path: Path) -> bool:
     try:
         info = path.stat()
@@ -89,35 +82,58 @@ def _private_dir(folder: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _entry(store: Path, folder: Path, presets: Mapping[str, object], with_contracts: bool) -> Path | None:
-    domain_file = Path(folder) / "domain.yaml"
-    text_digest = _sha(domain_file)
-    return None if text_digest is None else store / f"{_key(domain_file, text_digest, presets, with_contracts)}.pickle"
+class SpecCache:
+    """The cache as one load of a mesh uses it.
 
+    What every entry's key shares (this package's code, the libraries, the presets) is digested once here, not once
+    per domain: the presets' repr alone cost a quarter of a cached one-domain validation.
+    """
 
-def cached_load(folder: Path, presets: Mapping[str, object], with_contracts: bool,
-                load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> DomainSpec:
-    """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""
-    store = cache_dir()
-    domain_file = Path(folder) / "domain.yaml"
-    text_digest = _sha(domain_file)
-    if store is None or text_digest is None or not _private_dir(store):
-        return load(folder, presets, with_contracts)
-    entry = store / f"{_key(domain_file, text_digest, presets, with_contracts)}.pickle"
-    if _trusted(entry):
+    def __init__(self, presets: Mapping[str, object]) -> None:
+        store = cache_dir()
+        self._presets = presets
+        self._store = store if store is not None and _private_dir(store) else None
+        shared = hashlib.sha256(_code_digest().encode())
+        shared.update(repr(sorted(presets.items())).encode())
+        self._shared = shared.digest()
+
+    def _key(self, domain_file: Path, text_digest: str, with_contracts: bool) -> str:
+        digest = hashlib.sha256(self._shared)
+        digest.update(str(domain_file.resolve()).encode())
+        digest.update(text_digest.encode())
+        digest.update(b"contracts" if with_contracts else b"summary")
+        return digest.hexdigest()
+
+    @staticmethod
+    def _hit(entry: Path) -> DomainSpec | None:
+        if not _trusted(entry):
+            return None
         try:
             with entry.open("rb") as handle:
                 contracts, spec = pickle.load(handle)
-            if all(_sha(Path(path)) == digest for path, digest in contracts):
-                return spec
         except (OSError, pickle.PickleError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            pass  # unreadable or from another layout of the classes: load afresh and replace it
-    spec = load(folder, presets, with_contracts)
-    contracts = [(str(p.contract.path), _sha(p.contract.path)) for p in spec.products] if with_contracts else []
-    # written only if the blueprint did not change while it was loaded and every contract could be read
-    if _sha(domain_file) == text_digest and all(digest is not None for _, digest in contracts):
-        _write(store, entry, (contracts, spec))
-    return spec
+            return None  # unreadable or from another layout of the classes: load afresh and replace it
+        return spec if all(_sha(Path(path)) == digest for path, digest in contracts) else None
+
+    def load(self, folder: Path, with_contracts: bool, load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> DomainSpec:
+        """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""
+        domain_file = Path(folder) / "domain.yaml"
+        text_digest = _sha(domain_file)
+        if self._store is None or text_digest is None:
+            return load(folder, self._presets, with_contracts)
+        entry = self._store / f"{self._key(domain_file, text_digest, with_contracts)}.pickle"
+        spec = self._hit(entry)
+        if spec is None and not with_contracts:  # a complete load of the same blueprint, e.g. from validating the mesh
+            complete = self._hit(self._store / f"{self._key(domain_file, text_digest, True)}.pickle")
+            spec = complete.summary() if complete is not None else None
+        if spec is not None:
+            return spec
+        spec = load(folder, self._presets, with_contracts)
+        contracts = [(str(p.contract.path), _sha(p.contract.path)) for p in spec.products] if with_contracts else []
+        # written only if the blueprint did not change while it was loaded and every contract could be read
+        if _sha(domain_file) == text_digest and all(digest is not None for _, digest in contracts):
+            _write(self._store, entry, (contracts, spec))
+        return spec
 
 
 def _write(store: Path, entry: Path, value: object) -> None:

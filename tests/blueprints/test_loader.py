@@ -193,3 +193,10 @@ def test_descriptions_longer_than_glue_accepts_are_refused(mesh, edit):
         load_domain(file.parent, load_presets())
     [finding] = caught.value.findings
     assert finding.field == "spec.dataProducts[0].description" and "at most 2048 characters" in finding.message
+
+
+@pytest.mark.parametrize("domain", sorted(p.name for p in EXAMPLE_MESH.iterdir() if (p / "domain.yaml").is_file()))
+def test_a_complete_spec_summarised_equals_a_load_without_contracts(presets, domain):
+    complete = load_domain(EXAMPLE_MESH / domain, presets)
+    assert complete.summary() == load_domain(EXAMPLE_MESH / domain, presets, with_contracts=False)
+    assert complete.summary() != complete  # the contracts were read, and the summary drops them

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from blueprints import load_presets
+from blueprints import BlueprintError
 from blueprints.loader import load_domain
 from blueprints.mesh import load_mesh
-from blueprints.spec_cache import cached_load
+from blueprints.spec_cache import SpecCache
 
 
 @pytest.fixture
@@ -34,8 +35,8 @@ class Counting:
 
 def test_an_unchanged_domain_comes_from_the_cache_equal_to_a_fresh_load(mesh, store):
     presets, load = load_presets(), Counting()
-    first = cached_load(mesh / "sales", presets, True, load)
-    second = cached_load(mesh / "sales", presets, True, load)
+    first = SpecCache(presets).load(mesh / "sales", True, load)
+    second = SpecCache(presets).load(mesh / "sales", True, load)
     assert load.calls == 1 and second == first == load_domain(mesh / "sales", presets)
     assert oct(store.stat().st_mode & 0o777) == "0o700"
     assert all(oct(e.stat().st_mode & 0o777) == "0o600" for e in store.iterdir())
@@ -48,16 +49,16 @@ def test_an_unchanged_domain_comes_from_the_cache_equal_to_a_fresh_load(mesh, st
 ])
 def test_a_changed_blueprint_or_contract_is_loaded_afresh(mesh, store, edit):
     presets, load = load_presets(), Counting()
-    cached_load(mesh / "sales", presets, True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
     edit(mesh)
-    spec = cached_load(mesh / "sales", presets, True, load)
+    spec = SpecCache(presets).load(mesh / "sales", True, load)
     assert load.calls == 2 and spec == load_domain(mesh / "sales", presets)
 
 
 def test_with_and_without_contracts_are_different_entries(mesh, store):
     presets, load = load_presets(), Counting()
-    summary = cached_load(mesh / "sales", presets, False, load)
-    full = cached_load(mesh / "sales", presets, True, load)
+    summary = SpecCache(presets).load(mesh / "sales", False, load)
+    full = SpecCache(presets).load(mesh / "sales", True, load)
     assert load.calls == 2 and summary != full
 
 
@@ -65,30 +66,30 @@ def test_a_copy_of_the_mesh_elsewhere_is_not_served_the_originals_paths(mesh, st
     import shutil
 
     presets, load = load_presets(), Counting()
-    cached_load(mesh / "sales", presets, True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
     copy = tmp_path / "copy"
     shutil.copytree(mesh, copy)
-    assert cached_load(copy / "sales", presets, True, load).folder == (copy / "sales").resolve()
+    assert SpecCache(presets).load(copy / "sales", True, load).folder == (copy / "sales").resolve()
     assert load.calls == 2
 
 
 def test_an_entry_others_can_write_is_never_unpickled(mesh, store):
     presets, load = load_presets(), Counting()
-    cached_load(mesh / "sales", presets, True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
     [entry] = list(store.iterdir())
     entry.write_bytes(b"cos\nsystem\n(S'echo pwned'\ntR.")  # a pickle that runs a command if loaded
     entry.chmod(0o666)
-    assert cached_load(mesh / "sales", presets, True, load) == load_domain(mesh / "sales", presets)
+    assert SpecCache(presets).load(mesh / "sales", True, load) == load_domain(mesh / "sales", presets)
     assert load.calls == 2
 
 
 def test_a_corrupt_entry_is_replaced(mesh, store):
     presets, load = load_presets(), Counting()
-    cached_load(mesh / "sales", presets, True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
     [entry] = list(store.iterdir())
     entry.write_bytes(b"not a pickle")
-    assert cached_load(mesh / "sales", presets, True, load) == load_domain(mesh / "sales", presets)
-    assert cached_load(mesh / "sales", presets, True, load) and load.calls == 2
+    assert SpecCache(presets).load(mesh / "sales", True, load) == load_domain(mesh / "sales", presets)
+    assert SpecCache(presets).load(mesh / "sales", True, load) and load.calls == 2
 
 
 def test_a_domain_with_errors_is_never_cached_and_stays_reported(mesh, store):
@@ -104,8 +105,8 @@ def test_a_domain_with_errors_is_never_cached_and_stays_reported(mesh, store):
 def test_the_cache_can_be_turned_off(mesh, store, monkeypatch):
     monkeypatch.setenv("DMESH_CACHE", "0")
     presets, load = load_presets(), Counting()
-    cached_load(mesh / "sales", presets, True, load)
-    cached_load(mesh / "sales", presets, True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
     assert load.calls == 2 and not store.exists()
 
 
@@ -113,8 +114,8 @@ def test_a_cache_folder_others_can_write_is_not_used(mesh, store):
     store.mkdir(mode=0o777)
     os.chmod(store, 0o777)
     presets, load = load_presets(), Counting()
-    cached_load(mesh / "sales", presets, True, load)
-    cached_load(mesh / "sales", presets, True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
     assert load.calls == 2 and list(store.iterdir()) == []
 
 
@@ -125,3 +126,28 @@ def test_a_mesh_loads_the_same_from_the_cache(mesh, store):
     assert len(list(store.glob("*.pickle"))) == 3
 
 
+
+
+def test_other_presets_are_other_entries(mesh, store):
+    presets, load = load_presets(), Counting()
+    SpecCache(presets).load(mesh / "sales", True, load)
+    changed = {name: p.model_copy(update={"description": p.description + " (changed)"}) for name, p in presets.items()}
+    SpecCache(changed).load(mesh / "sales", True, load)
+    SpecCache(presets).load(mesh / "sales", True, load)
+    assert load.calls == 2 and len(list(store.glob("*.pickle"))) == 2
+
+
+def test_a_summary_is_served_from_a_complete_entry_equal_to_a_summary_load(mesh, store):
+    presets, load = load_presets(), Counting()
+    SpecCache(presets).load(mesh / "sales", True, load)
+    summary = SpecCache(presets).load(mesh / "sales", False, load)
+    assert load.calls == 1 and summary == load_domain(mesh / "sales", presets, with_contracts=False)
+
+
+def test_a_complete_entry_whose_contract_changed_does_not_serve_a_summary(mesh, store):
+    presets, load = load_presets(), Counting()
+    SpecCache(presets).load(mesh / "sales", True, load)
+    (mesh / "sales" / "contracts" / "orders.odcs.yaml").unlink()
+    with pytest.raises(BlueprintError, match="not found"):
+        SpecCache(presets).load(mesh / "sales", False, load)
+    assert load.calls == 2
