@@ -9,13 +9,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-# Only what `--help` needs is imported here: blueprints (pydantic, ODCS, jsonschema) and the rule book (parliament)
-# load in the verbs that use them, so `dmesh --help` stays fast.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Only what `--help` needs is imported here: blueprints (pydantic, ODCS, jsonschema), the rule book (parliament) and
+# rich's console load in the verbs that use them, so `dmesh --help` and a clean `dmesh validate` stay fast.
+
+def _console(**options: object) -> Console:
+    from rich.console import Console
+
+    return Console(**options)  # type: ignore[arg-type]
+
 
 app = typer.Typer(
     help="Self-serve data mesh platform. Example: `dmesh validate domain_stacks`.",
@@ -73,7 +81,7 @@ def _usage_error(message: str) -> typer.Exit:
     from rich.markup import escape
 
     # messages quote user input (paths, values): a `[...]` in them is text, never markup
-    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    _console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -179,7 +187,7 @@ def rules(
     table.columns[0].no_wrap = True
     for row in rows(RULES, levels):
         table.add_row(str(row["name"]), str(row["level"]), str(row["severity"]), str(row["scope"]), str(row["description"]))
-    Console().print(table)
+    _console().print(table)
 
 
 def _governance(load):
@@ -207,10 +215,10 @@ def _write_review(report, format: PreviewFormat, output: Path | None, rule_level
     base = Path.cwd()
     if format is PreviewFormat.table:
         if output is None:
-            print_report(report, Console())
+            print_report(report, _console())
         else:
             with output.open("w", encoding="utf-8") as handle:
-                print_report(report, Console(file=handle, width=160, no_color=True))
+                print_report(report, _console(file=handle, width=160, no_color=True))
         return
     text = {PreviewFormat.json: render_json, PreviewFormat.markdown: lambda r: render_markdown(r, base),
             PreviewFormat.sarif: lambda r: render_sarif(r, base, rule_levels())}[format](report)
@@ -253,7 +261,7 @@ def preview(
 
     platform_config = _governance(load_platform_config)
 
-    err = Console(stderr=True)
+    err = _console(stderr=True)
     signal.signal(signal.SIGTERM, _interrupt)  # a CI job cancelled: stop the workers as Ctrl-C would
     try:
         if err.is_terminal:
@@ -452,7 +460,7 @@ def _catalog_entries(mesh_root: Path, live: LiveOptions | None = None):
         except UsageError as exc:
             raise _usage_error(str(exc)) from None
         except LiveError as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {escape_markup(str(exc))}", highlight=False, soft_wrap=True)
+            _console(stderr=True).print(f"[red]error:[/red] {escape_markup(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
     if live is not None and (live.region or live.endpoint_url or live.bucket_given):
         raise _usage_error("--region, --endpoint-url and --bucket read the deployed registry: add --live")
@@ -488,7 +496,7 @@ def _print_entries(rows: list[dict], format: TableOrJson) -> None:
         freshness = f"{r['freshnessHours']} h" if r["freshnessHours"] else ""
         table.add_row(escape(str(r["id"])), str(r["classification"]), escape(str(r["owner"])), ", ".join(r["ports"]), freshness,  # type: ignore[arg-type]
                       escape(str(r["description"])))
-    Console().print(table)
+    _console().print(table)
 
 
 MeshRoot = Annotated[Path, typer.Option("--mesh-root", help="Mesh root holding the domains.")]
@@ -543,7 +551,7 @@ def catalog_show(
         return
     from rich.markup import escape
 
-    console = Console()
+    console = _console()
     for key in ("id", "classification", "owner", "ports", "freshnessHours", "availability", "contract", "inputs", "grants", "description"):
         console.print(f"[bold]{key}[/bold]: {escape(str(details[key]))}", highlight=False)
     for column in details["columns"]:  # type: ignore[union-attr]
@@ -657,23 +665,23 @@ def _apply_access(root: Path, edits: list, dry_run: bool) -> None:
     from .governance.config import mesh_levels
 
     if not edits:
-        Console(stderr=True).print("nothing to change: the access is already as asked", highlight=False)
+        _console(stderr=True).print("nothing to change: the access is already as asked", highlight=False)
         return
     problems = validate_edits(root, edits, mesh_levels())
     if problems:
         for problem in problems:
-            Console(stderr=True).print(f"[red]refused:[/red] {escape_markup(problem)}", highlight=False, soft_wrap=True)
-        Console(stderr=True).print("nothing was written", highlight=False)
+            _console(stderr=True).print(f"[red]refused:[/red] {escape_markup(problem)}", highlight=False, soft_wrap=True)
+        _console(stderr=True).print("nothing was written", highlight=False)
         raise typer.Exit(1)
     typer.echo("".join(e.diff(root) for e in edits), nl=False)
     if dry_run:
-        Console(stderr=True).print("dry run: nothing written", highlight=False)
+        _console(stderr=True).print("dry run: nothing written", highlight=False)
         return
     try:
         write(edits)
     except AccessError as exc:
         raise _usage_error(str(exc)) from None
-    Console(stderr=True).print(f"wrote {len(edits)} file(s); open a pull request for the producer's owners to review", highlight=False)
+    _console(stderr=True).print(f"wrote {len(edits)} file(s); open a pull request for the producer's owners to review", highlight=False)
 
 
 @access_app.command("request")
@@ -752,7 +760,7 @@ def access_list(
     table = Table(Column("product", overflow="fold"), "classification", Column("grants", overflow="fold"), Column("read by", overflow="fold"))
     for r in rows:
         table.add_row(r["product"], r["classification"], ", ".join(r["grants"]) or "-", ", ".join(r["readBy"]) or "-")
-    Console().print(table)
+    _console().print(table)
 
 
 upgrade_app = typer.Typer(help="The platform team's view of the fleet. Example: `dmesh upgrade status`.", no_args_is_help=True)
@@ -788,8 +796,8 @@ def upgrade_status(
     table = Table("domain", "preset", "newest", "deprecated")
     for r in rows:
         table.add_row(escape(r.domain), r.preset, ("[yellow]" + r.latest + "[/yellow]") if r.behind else r.latest, escape(r.deprecated or ""))
-    Console().print(table)
-    Console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
+    _console().print(table)
+    _console().print(", ".join(f"{count} on {preset}" for preset, count in summary(rows).items()) or "no domains", highlight=False)
 
 
 def _print_upgrade(diffs: list, format: ReportFormat, title: str, allowed: list[str], extra: dict | None = None) -> None:
@@ -836,7 +844,7 @@ def upgrade_apply(
         target = resolve_target(path)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
-    say = Console(stderr=True).print
+    say = _console(stderr=True).print
     allowed = list(allow_replace or [])
     try:
         outcome = upgrade(target.root, preset, mesh_levels(), domain or [], allowed, dry_run, stack, say=lambda m: say(escape_markup(m), highlight=False))
@@ -892,7 +900,7 @@ def upgrade_impact(
         target = resolve_target(path)
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
-    say = Console(stderr=True).print
+    say = _console(stderr=True).print
     allowed = list(allow_replace or [])
     try:
         result = impact(target.root, domain_folders(target.root), base, stack, say=lambda m: say(escape_markup(m), highlight=False))
@@ -933,7 +941,7 @@ def upgrade_urns(
     snapshots = capture(domain_folders(target.root), stack)
     failed = {d: e for d, (_, e) in snapshots.items() if e}
     if failed:
-        Console(stderr=True).print("\n".join(f"[red]error:[/red] {escape_markup(d)}: {escape_markup(e)}" for d, e in failed.items()), highlight=False)
+        _console(stderr=True).print("\n".join(f"[red]error:[/red] {escape_markup(d)}: {escape_markup(e)}" for d, e in failed.items()), highlight=False)
         raise typer.Exit(1)
     _emit(json.dumps(urn_sets(snapshots), indent=2) + "\n", output)
 
@@ -965,7 +973,7 @@ def _alarm_states(rows: list, region: str | None, endpoint_url: str | None) -> l
         message = f"CloudWatch refused DescribeAlarms: {error.get('Code')}: {error.get('Message')}"
     except BotoCoreError as exc:
         message = f"CloudWatch could not be read: {exc}"
-    Console(stderr=True).print(f"[red]error:[/red] {escape_markup(message)}", highlight=False, soft_wrap=True)
+    _console(stderr=True).print(f"[red]error:[/red] {escape_markup(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -1028,7 +1036,7 @@ def sla_status(
             table.add_row(*cells)
         for gap in r.unwatched:
             table.add_row(*(["", "", "", f"[yellow]not watched:[/yellow] {escape_markup(gap)}", ""] + ([""] if live else [])))
-    Console().print(table)
+    _console().print(table)
 
 
 from .deploy.commands import register as _register_deploy_verbs  # noqa: E402 - typer only; the verbs import the rest lazily

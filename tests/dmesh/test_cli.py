@@ -176,7 +176,7 @@ def test_local_stop_kills_only_a_process_it_can_prove_is_its_localstack(tmp_path
 
 
 def test_help_does_not_load_the_heavy_libraries():
-    """`dmesh --help` stays fast: the CLI module imports neither the blueprint stack nor the rule book (timed in the closing note)."""
-    probe = "import sys, dmesh.cli; print(sorted(m for m in ('parliament', 'pydantic', 'jsonschema', 'pulumi', 'blueprints') if m in sys.modules))"
+    """`dmesh --help` stays fast: the CLI module imports neither the blueprint stack, the rule book nor rich's console (timed in the closing note)."""
+    probe = "import sys, dmesh.cli; print(sorted(m for m in ('parliament', 'pydantic', 'jsonschema', 'pulumi', 'blueprints', 'rich.console') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
