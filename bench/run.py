@@ -3,16 +3,29 @@
     python bench/run.py [--domains 200] [--products 5] [--quick] [--jobs N]
 
 It generates a synthetic mesh (`bench/generate.py`), then measures: `dmesh validate` of the whole mesh and of one
-domain inside it, cold and with the spec cache of the run before (in process, and the CLI end to end); `dmesh preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of
-the whole preview's process tree (in a run of its own: the sampling costs CPU); milliseconds per resource; and, in the same run, the floors: importing the SDKs
-a domain program uses, and bare registration of the same number of resources per domain under no-op mocks (one
-process per domain, the same parallelism). Ratios: `floor_ratio` = mesh preview / bare registration floor;
-`one_domain_ratio` = one-domain preview (alone) / import floor. Timings depend on the machine: quote ratios.
+domain inside it, cold and with the spec cache of the run before (in process, and the CLI end to end); `dmesh
+preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of the whole preview's
+process tree (in a run of its own: the sampling costs CPU); milliseconds per resource; and, in the same run, the
+floors as the issue defines them, bare Pulumi SDK with none of this repository's code:
+
+- `import_floor_s`: importing the Pulumi modules a domain program uses (components/providers.py);
+  `import_floor_top_level_s`: only `pulumi`, `pulumi_aws` and `pulumi_kubernetes`, which load their modules lazily;
+- `bare_registration_floor_s`: the same resources every domain registered (recorded from the review: types, names,
+  parents, providers, inputs, dependencies), registered again under no-op mocks, one process per domain, as many
+  at a time as the review runs; `bare_registration_forked_s`: the same with the imports paid once, a forked child
+  per domain (the floor of a review that forks, as this one does);
+- `trivial_registration_floor_s`: as many resources per domain, each a bare resource with one input (the floor of
+  earlier runs, kept for comparison).
+
+Ratios: `floor_ratio` = mesh preview / bare registration floor; `forked_floor_ratio` and `trivial_floor_ratio` the
+same against the other two; `one_domain_ratio` = one-domain preview (alone) / import floor. Timings depend on the
+machine: quote ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -26,11 +39,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 from dmesh.governance.config import load_platform_config  # noqa: E402
+from components.providers import PROVIDER_MODULES  # noqa: E402
 from dmesh.review.runner import review  # noqa: E402
+from dmesh.review.workers import Workers  # noqa: E402
 from dmesh.validation import Target, validate_mesh  # noqa: E402
 
-IMPORTS = "import pulumi, pulumi_aws, pulumi_kubernetes"
-BARE = """
+TOP_IMPORTS = "import pulumi, pulumi_aws, pulumi_kubernetes"
+# The floors below are bare Pulumi SDK: none of this repository's code runs in them. The provider modules a domain
+# program uses (components/providers.py) and the recorded registrations reach them as arguments.
+IMPORTS = """
+import importlib, sys, pulumi, pulumi_aws, pulumi_kubernetes
+for name in sys.argv[1].split(","):
+    getattr(importlib.import_module(name), "__all__", None)  # the SDKs load a module on its first attribute
+"""
+# The floor of earlier runs: as many resources, each a bare resource with one input, the top-level packages imported.
+TRIVIAL = """
 import os, sys, pulumi, pulumi_aws, pulumi_kubernetes
 class Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args): return args.name + "-id", args.inputs
@@ -42,6 +65,57 @@ def program():
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 _sync_await(run_pulumi_func(program))
+sys.stdout.flush()
+os._exit(0)
+"""
+# The same resources a domain's program registered (types, names, parents, providers, inputs, dependencies,
+# protection), registered again through the SDK's generic resource classes under no-op mocks.
+SAME = IMPORTS + """
+import json, os
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args): return args.name + "-id", args.inputs
+    def call(self, args): return {}, None
+def register(registrations):
+    made = {}
+    for r in registrations:
+        provider = made.get(r["provider"].rsplit("::", 1)[0]) if r["provider"] else None  # a reference is URN::ID
+        opts = pulumi.ResourceOptions(parent=made.get(r["parent"]), provider=provider, protect=r["protect"],
+                                      depends_on=[made[u] for u in r["dependencies"] if u in made])
+        if r["type"].startswith("pulumi:providers:"):
+            made[r["urn"]] = pulumi.ProviderResource(r["type"].split(":")[2], r["name"], dict(r["inputs"]), opts)
+        elif r["custom"]:
+            made[r["urn"]] = pulumi.CustomResource(r["type"], r["name"], dict(r["inputs"]), opts)
+        else:
+            made[r["urn"]] = pulumi.ComponentResource(r["type"], r["name"], dict(r["inputs"]), opts)
+def run(file):
+    with open(file, encoding="utf-8") as handle:
+        registrations = json.load(handle)
+    pulumi.runtime.settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(Mocks(), project="bench", stack="dev", preview=False)
+    _sync_await(run_pulumi_func(lambda: register(registrations)))
+files, jobs = sys.argv[2].split(","), int(sys.argv[3])
+if jobs == 0:  # one process per domain: this one
+    run(files[0])
+    if len(sys.argv) > 4:  # what the mock monitor received (type, name, input names), for tests/bench/test_run.py
+        received = pulumi.runtime.settings.get_monitor().resources.values()
+        with open(sys.argv[4], "w", encoding="utf-8") as handle:
+            json.dump(sorted([r.urn.rsplit("::", 2)[1].rsplit("$", 1)[-1], r.urn.rsplit("::", 1)[1], sorted(r.state)] for r in received), handle)
+else:  # imports paid once: a forked child per domain, `jobs` at a time
+    running = 0
+    for file in files:
+        if running == jobs:
+            os.wait()
+            running -= 1
+        if os.fork() == 0:
+            run(file)
+            sys.stdout.flush()
+            os._exit(0)
+        running += 1
+    while running:
+        os.wait()
+        running -= 1
 sys.stdout.flush()
 os._exit(0)
 """
@@ -110,13 +184,40 @@ class TreeMemory:
         self._thread.join()
 
 
-def bare_floor(counts: list[int], jobs: int) -> float:
-    def one(count: int) -> None:
-        subprocess.run([sys.executable, "-c", BARE, str(count)], check=True)
+def per_process(script: str, arguments: list[list[str]], jobs: int) -> float:
+    """`script` once per argument list, in a fresh interpreter each, `jobs` at a time (the issue's floors)."""
+    def one(argument: list[str]) -> None:
+        subprocess.run([sys.executable, "-c", script, *argument], check=True)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(one, counts))
+        list(pool.map(one, arguments))
     return time.perf_counter() - start
+
+
+class Recorded:
+    """Keeps what each program of a review registered, as the worker returned it, for the same-resources floors."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir()
+
+    def __enter__(self) -> Recorded:
+        self._review = Workers.review
+        recorded = self
+
+        def review(workers, folder, *args, **kwargs):
+            result = recorded._review(workers, folder, *args, **kwargs)
+            (recorded.folder / f"{Path(folder).name}.json").write_text(json.dumps([r.as_dict() for r in result[0]]), encoding="utf-8")
+            return result
+
+        Workers.review = review
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        Workers.review = self._review
+
+    def files(self) -> list[str]:
+        return [str(p) for p in sorted(self.folder.glob("*.json"))]
 
 
 def main() -> None:
@@ -148,7 +249,7 @@ def main() -> None:
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_cached_s", seconds)
         for name, target in (("mesh", root), ("one_domain_in_mesh", one)):
-            _, seconds = timed(lambda: subprocess.run([sys.executable, "-m", "dmesh", "validate", str(target)], check=True,
+            _, seconds = timed(lambda target=target: subprocess.run([sys.executable, "-m", "dmesh", "validate", str(target)], check=True,
                                                       capture_output=True))
             figure(f"cli_validate_{name}_cached_s", seconds)
         fresh_cache("validate-one")
@@ -168,7 +269,8 @@ def main() -> None:
         figure("peak_tree_pss_mib", memory.peak_pss / 2**20)
         fresh_cache("preview-fresh-workers")
         os.environ["DMESH_FORK_WORKERS"] = "0"  # the same review with a fresh interpreter per program, for the ratio
-        fresh, fresh_s = timed(lambda: review(root, config, jobs=args.jobs))
+        with Recorded(Path(tmp) / "registrations") as recorded:  # what each program registered, for the floors
+            fresh, fresh_s = timed(lambda: review(root, config, jobs=args.jobs))
         del os.environ["DMESH_FORK_WORKERS"]
         assert fresh.summary.resources == whole.summary.resources
         figure("preview_mesh_fresh_workers_s", fresh_s)
@@ -185,13 +287,23 @@ def main() -> None:
         _, seconds = timed(lambda: subprocess.run([sys.executable, "-m", "dmesh", "preview", str(alone / "d0000")], check=True,
                                                   capture_output=True))
         figure("cli_preview_one_domain_alone_s", seconds)
-        _, import_s = timed(lambda: subprocess.run([sys.executable, "-c", IMPORTS], check=True))
+        modules = ",".join(PROVIDER_MODULES)
+        _, top_s = timed(lambda: subprocess.run([sys.executable, "-c", TOP_IMPORTS], check=True))
+        figure("import_floor_top_level_s", top_s)
+        _, import_s = timed(lambda: subprocess.run([sys.executable, "-c", IMPORTS, modules], check=True))
         figure("import_floor_s", import_s)
-        floor = bare_floor([t.resources for t in whole.timings], args.jobs)
+        files = recorded.files()
+        assert len(files) == len(whole.timings)
+        floor = per_process(SAME, [[modules, file, "0"] for file in files], args.jobs)
         figure("bare_registration_floor_s", floor)
         figure("floor_ratio", mesh_s / floor)
+        _, forked = timed(lambda: subprocess.run([sys.executable, "-c", SAME, modules, ",".join(files), str(args.jobs)], check=True))
+        figure("bare_registration_forked_s", forked)
+        figure("forked_floor_ratio", mesh_s / forked)
+        trivial = per_process(TRIVIAL, [[str(t.resources)] for t in whole.timings], args.jobs)
+        figure("trivial_registration_floor_s", trivial)
+        figure("trivial_floor_ratio", mesh_s / trivial)
         figure("one_domain_ratio", alone_s / import_s)
-
 
 if __name__ == "__main__":
     main()
