@@ -26,6 +26,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from .mocks import MeshMocks
 from .registration import Registration
+from .source_position import first_frame_only
 
 
 def _plain(value: Any) -> Any:
@@ -82,7 +83,8 @@ def capture(program: Callable[[], Any], *, project: str, stack: str, mocks: pulu
     ROOT.set(None)  # a fresh root stack per run, so nothing attaches to an earlier program's stack
     pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()})
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
-    _sync_await(run_pulumi_func(program))
+    with first_frame_only():  # all a registration keeps of each resource's stack trace (see source_position.py)
+        _sync_await(run_pulumi_func(program))
     return monitor.registrations
 
 

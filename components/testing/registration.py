@@ -6,7 +6,7 @@ writes the report) does not import the SDK.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -29,7 +29,9 @@ class Registration:
     aliases: list[str] = field(default_factory=list)  # the URNs this resource claims (its own earlier identities)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as they are, not copied (`dataclasses.asdict` deep-copies every input: 6% of a program's time
+        in a review, whose registrations are written out as JSON at once)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Registration:
