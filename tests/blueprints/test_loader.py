@@ -135,6 +135,27 @@ def test_contract_outside_the_domain_folder_is_refused(mesh, edit, presets):
     assert "inside the domain folder" in finding.message
 
 
+@pytest.mark.parametrize("with_contracts", [True, False])
+def test_a_contract_linked_to_a_file_outside_the_domain_folder_is_refused(mesh, presets, with_contracts, tmp_path):
+    outside = tmp_path / "elsewhere.odcs.yaml"
+    outside.write_text((mesh / "sales" / "contracts" / "customers.odcs.yaml").read_text())
+    link = mesh / "sales" / "contracts" / "customers.odcs.yaml"
+    link.unlink()
+    link.symlink_to(outside)
+    with pytest.raises(BlueprintError) as caught:
+        load_domain(mesh / "sales", presets, with_contracts=with_contracts)
+    [finding] = caught.value.findings
+    assert "inside the domain folder" in finding.message and finding.field == "spec.dataProducts[1].contract"
+
+
+def test_a_domain_folder_reached_through_a_link_loads_as_the_folder_itself(mesh, presets, tmp_path):
+    link = tmp_path / "linked"
+    link.mkdir()
+    (link / "sales").symlink_to(mesh / "sales", target_is_directory=True)
+    spec = load_domain(link / "sales", presets)
+    assert spec == load_domain(mesh / "sales", presets) and spec.folder == (mesh / "sales").resolve()
+
+
 def test_duplicate_product_names(mesh, edit, presets):
     file = edit("sales/domain.yaml", "    - name: store-locations", "    - name: orders")
     findings = findings_of(mesh / "sales", presets)
