@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -248,10 +249,10 @@ def main() -> None:
         figure("validate_mesh_cached_s", seconds)
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_cached_s", seconds)
-        for name, target in (("mesh", root), ("one_domain_in_mesh", one)):
-            _, seconds = timed(lambda target=target: subprocess.run([sys.executable, "-m", "dmesh", "validate", str(target)], check=True,
-                                                      capture_output=True))
-            figure(f"cli_validate_{name}_cached_s", seconds)
+        for name, target in (("mesh", root), ("one_domain_in_mesh", one)):  # a whole process each: the median of 5
+            runs = [timed(lambda target=target: subprocess.run([sys.executable, "-m", "dmesh", "validate", str(target)], check=True,
+                                                                capture_output=True))[1] for _ in range(5)]
+            figure(f"cli_validate_{name}_cached_s", statistics.median(runs))
         fresh_cache("validate-one")
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_s", seconds)
