@@ -103,19 +103,28 @@ if jobs == 0:  # one process per domain: this one
         received = pulumi.runtime.settings.get_monitor().resources.values()
         with open(sys.argv[4], "w", encoding="utf-8") as handle:
             json.dump(sorted([r.urn.rsplit("::", 2)[1].rsplit("$", 1)[-1], r.urn.rsplit("::", 1)[1], sorted(r.state)] for r in received), handle)
-else:  # imports paid once: a forked child per domain, `jobs` at a time
+else:  # imports paid once: a forked child per domain, `jobs` at a time; a child that fails fails the floor
+    def reap():
+        _, status = os.wait()
+        if status:
+            raise SystemExit(f"a registration child failed (wait status {status})")
     running = 0
     for file in files:
         if running == jobs:
-            os.wait()
+            reap()
             running -= 1
         if os.fork() == 0:
-            run(file)
+            try:
+                run(file)
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+                os._exit(1)
             sys.stdout.flush()
             os._exit(0)
         running += 1
     while running:
-        os.wait()
+        reap()
         running -= 1
 sys.stdout.flush()
 os._exit(0)

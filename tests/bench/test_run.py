@@ -33,3 +33,12 @@ def test_the_same_resources_floor_registers_what_the_program_registered(tmp_path
     expected = sorted([r.type, r.name, sorted(r.inputs)] for r in registrations)
     assert json.loads(received.read_text()) == expected
     assert len(expected) > 3 * 10 and any(t.startswith("aws:") for t, _, _ in expected) and any(t.startswith("kubernetes:") for t, _, _ in expected)
+
+
+def test_the_forked_floor_fails_when_a_domain_fails_to_register(tmp_path):
+    run_module = _module("run")
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps([{"type": "aws:s3/bucketV2:BucketV2", "name": "b", "urn": "u", "parent": "", "custom": True,
+                                   "protect": False, "provider": "", "dependencies": [], "inputs": None}]), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", run_module.SAME, ",".join(PROVIDER_MODULES), str(broken), "1"], capture_output=True, text=True)
+    assert result.returncode != 0 and "a registration child failed" in result.stderr
