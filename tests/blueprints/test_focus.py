@@ -14,9 +14,13 @@ from meshtest import add_domain
 
 
 def findings_both_ways(root: Path, domain: str) -> tuple[list[str], list[str]]:
+    """The focused findings, the same whether the neighbours are read from their domain.yaml (nothing cached yet) or
+    served from the complete entries the whole mesh's load leaves in the spec cache; and the whole mesh's findings."""
     target = Target(root.resolve(), (root / domain).resolve())
+    _, cold = validate_mesh(target)
     whole = sorted(f.render(root) for f in load_mesh(root, mesh_levels()).findings if target.concerns(f))
     _, focused = validate_mesh(target)
+    assert sorted(f.render(root) for f in cold) == sorted(f.render(root) for f in focused)
     return sorted(f.render(root) for f in focused), whole
 
 
