@@ -97,9 +97,9 @@ class SpecCache:
         shared.update(repr(sorted(presets.items())).encode())
         self._shared = shared.digest()
 
-    def _key(self, domain_file: Path, text_digest: str, with_contracts: bool) -> str:
+    def _key(self, where: str, text_digest: str, with_contracts: bool) -> str:
         digest = hashlib.sha256(self._shared)
-        digest.update(str(domain_file.resolve()).encode())
+        digest.update(where.encode())
         digest.update(text_digest.encode())
         digest.update(b"contracts" if with_contracts else b"summary")
         return digest.hexdigest()
@@ -121,10 +121,11 @@ class SpecCache:
         text_digest = _sha(domain_file)
         if self._store is None or text_digest is None:
             return load(folder, self._presets, with_contracts)
-        entry = self._store / f"{self._key(domain_file, text_digest, with_contracts)}.pickle"
+        where = str(domain_file.resolve())  # the absolute path is part of the key: a copy elsewhere has its own paths
+        entry = self._store / f"{self._key(where, text_digest, with_contracts)}.pickle"
         spec = self._hit(entry)
         if spec is None and not with_contracts:  # a complete load of the same blueprint, e.g. from validating the mesh
-            complete = self._hit(self._store / f"{self._key(domain_file, text_digest, True)}.pickle")
+            complete = self._hit(self._store / f"{self._key(where, text_digest, True)}.pickle")
             spec = complete.summary() if complete is not None else None
         if spec is not None:
             return spec

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # Only what `--help` needs is imported here: blueprints (pydantic, ODCS, jsonschema), the rule book (parliament) and
 # rich's console load in the verbs that use them, so `dmesh --help` and a clean `dmesh validate` stay fast.
 
+
 def _console(**options: object) -> Console:
     from rich.console import Console
 

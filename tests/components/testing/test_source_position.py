@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pulumi
 import pulumi_aws as aws
 import pytest
 from pulumi.runtime import resource as sdk_resource
@@ -66,4 +65,3 @@ def test_the_sdks_own_function_is_back_after_a_capture_even_a_failed_one():
     with pytest.raises(Exception, match="the program fails"):
         capture_program(failing, project="p")
     assert sdk_resource._get_stack_trace is SDK_STACK_TRACE
-    assert pulumi.runtime.resource._get_stack_trace is SDK_STACK_TRACE
