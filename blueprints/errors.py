@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import resolved
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -24,7 +26,7 @@ class Finding:
         path = self.file
         if relative_to is not None:
             try:
-                path = self.file.resolve().relative_to(relative_to.resolve())
+                path = resolved(self.file).relative_to(resolved(relative_to))
             except ValueError:
                 pass
         text = f"{path}:{self.line}: {self.field or '<document>'}: {self.message}"

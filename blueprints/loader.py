@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from . import naming
 from .errors import BlueprintError, Finding
+from .paths import resolve_below
 from .models import PATTERN_HINTS, DataProduct, DomainDocument, KinesisPort, Preset, S3Port
 from .spec import (
     ContractSpec,
@@ -128,7 +129,13 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path,
             elif grants.index(grant) != j:
                 findings.append(Finding(source.file, source.index.line_of((*base, "grants", j)), format_path((*base, "grants", j)),
                                         f"duplicate grant to {grant!r}", "list each domain once"))
-        contract_file = (folder / product.contract).resolve()
+        try:
+            contract_file = resolve_below(folder, product.contract)
+        except OSError as exc:  # symbolic links that loop: the path leads nowhere
+            findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
+                                    f"contract path {product.contract!r} cannot be followed: {exc.strerror}",
+                                    "point it at the contract file itself, e.g. contracts/<product>.odcs.yaml"))
+            continue
         if not contract_file.is_relative_to(folder):
             findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
                                     "the contract must live inside the domain folder", "use a path such as contracts/<product>.odcs.yaml"))
@@ -205,7 +212,7 @@ def load_domain(folder: Path, presets: dict[str, Preset], with_contracts: bool =
         ),
         overrides=tuple(sorted(doc.spec.governance.overrides.items())),
         folder=resolved,
-        file=source.file.resolve(),
+        file=resolve_below(resolved, DOMAIN_FILE),
         lines=_lines(source.index),
     )
     name_findings = _name_findings(spec)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blueprints import DOMAIN_FILE, Finding, Mesh, domain_folders, load_mesh
+from blueprints.paths import resolved
 
 from .governance.config import mesh_levels
 
@@ -26,7 +27,7 @@ class Target:
     domain: Path | None
 
     def concerns(self, finding: Finding) -> bool:
-        return self.domain is None or finding.file.resolve().is_relative_to(self.domain.resolve())
+        return self.domain is None or resolved(finding.file).is_relative_to(resolved(self.domain))
 
 
 def resolve_target(path: Path) -> Target:

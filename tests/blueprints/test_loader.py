@@ -148,6 +148,17 @@ def test_a_contract_linked_to_a_file_outside_the_domain_folder_is_refused(mesh, 
     assert "inside the domain folder" in finding.message and finding.field == "spec.dataProducts[1].contract"
 
 
+@pytest.mark.parametrize("with_contracts", [True, False])
+def test_a_contract_path_through_links_that_loop_is_a_finding(mesh, presets, with_contracts):
+    contracts = mesh / "sales" / "contracts"
+    contracts.rename(mesh / "sales" / "contracts-moved")
+    contracts.symlink_to("contracts")  # points at itself
+    with pytest.raises(BlueprintError) as caught:
+        load_domain(mesh / "sales", presets, with_contracts=with_contracts)
+    assert {f.field for f in caught.value.findings} == {f"spec.dataProducts[{i}].contract" for i in range(3)}
+    assert all("cannot be followed" in f.message and f.line > 0 for f in caught.value.findings)
+
+
 def test_a_domain_folder_reached_through_a_link_loads_as_the_folder_itself(mesh, presets, tmp_path):
     link = tmp_path / "linked"
     link.mkdir()

@@ -41,6 +41,13 @@ def world(tmp_path_factory) -> dict[str, Path]:
     (project / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
     (project / "__main__.py").write_text("import pulumi\n")
     places["project"] = project
+    looping = root / "looping"  # links that loop: a domain.yaml that points at itself, a contracts folder that does
+    shutil.copytree(EXAMPLE_MESH, looping)
+    (looping / "marketing" / "domain.yaml").unlink()
+    (looping / "marketing" / "domain.yaml").symlink_to("domain.yaml")
+    shutil.rmtree(looping / "sales" / "contracts")
+    (looping / "sales" / "contracts").symlink_to("contracts")
+    places["looping"] = looping
     return places
 
 
@@ -108,6 +115,12 @@ CASES = [
     ("preview-shard-syntax", ["preview", "domain_stacks", "--shard", "half"], 2),
     ("report-merge-missing", ["report", "merge", "{missing}"], 2),
     ("report-merge-not-json", ["report", "merge", "{file}"], 2),
+    ("validate-looping-links", ["validate", "{looping}"], 1),
+    ("validate-looping-links-json", ["validate", "{looping}", "--format", "json"], 1),
+    ("validate-looping-links-one-domain", ["validate", "{looping}/ml-features"], 1),
+    ("validate-looping-domain-file", ["validate", "{looping}/marketing"], 2),
+    ("preview-looping-links", ["preview", "{looping}", "-f", "sarif"], 2),
+    ("policy-config-looping-contracts", ["policy-config", "{looping}/sales"], 2),
     ("unknown-verb", ["frobnicate"], 2),
     ("unknown-format", ["validate", "domain_stacks", "--format", "xml"], 2),
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blueprints.paths import resolved
 from blueprints.spec import DomainSpec
 
 from ..governance.config import effective_config, policy_pack_dir
@@ -123,7 +124,7 @@ def review_first(run: Run, jobs: int | None) -> None:
         focus = domains[0].folder if len(domains) == 1 else None
         mesh, findings = validate_mesh(Target(root, focus), levels(run.platform_config))
         chosen = {t.folder for t in domains}
-        findings = [f for f in findings if any(f.file.resolve().is_relative_to(c) for c in chosen)]
+        findings = [f for f in findings if any(resolved(f.file).is_relative_to(c) for c in chosen)]
         if findings:
             raise DeployError("the blueprints or the mesh checks failed (`dmesh validate` shows the same):\n"
                               + "\n".join(f.render() for f in findings), INVALID)

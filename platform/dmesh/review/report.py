@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from blueprints.paths import resolved
+
 from collections.abc import Mapping
 
 from ..governance.rule import SECURITY_SEVERITY
@@ -78,7 +80,7 @@ def _relative(file: str | None, base: Path) -> str:
     if not file:
         return ""
     try:
-        return Path(file).resolve().relative_to(base.resolve()).as_posix()
+        return resolved(Path(file)).relative_to(resolved(base)).as_posix()
     except ValueError:
         return Path(file).as_posix()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders, handoff
+from blueprints.paths import resolved
 
 from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
@@ -86,9 +87,9 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
         mesh, findings = validate_mesh(target, levels(platform_config))
         specs = {spec.folder: spec for spec in mesh.complete().values()}
         reviewed = {f.resolve() for f in folders}
-        errors += [_finding_error(f) for f in findings if any(f.file.resolve().is_relative_to(r) for r in reviewed)]
+        errors += [_finding_error(f) for f in findings if any(resolved(f.file).is_relative_to(r) for r in reviewed)]
         # a domain whose blueprint is invalid is reported, not run: its program would stop on the same error
-        broken = {r for r in reviewed if any(f.file.resolve().is_relative_to(r) for f in findings)}
+        broken = {r for r in reviewed if any(resolved(f.file).is_relative_to(r) for f in findings)}
 
     runnable: list[Project] = []
     for folder in folders:
@@ -167,7 +168,7 @@ def _undeployed_products(run: ProjectRun) -> list[ReviewError]:
 
 
 def _finding_error(finding: Finding) -> ReviewError:
-    domain = finding.file.resolve().parent
+    domain = resolved(finding.file).parent
     if domain.name == "contracts":
         domain = domain.parent
     return ReviewError(domain=domain.name, file=str(finding.file), line=finding.line,
