@@ -41,6 +41,11 @@ def world(tmp_path_factory) -> dict[str, Path]:
     (project / "Pulumi.yaml").write_text("name: x\nruntime: python\n")
     (project / "__main__.py").write_text("import pulumi\n")
     places["project"] = project
+    shapeless = root / "project-of-the-wrong-shape"  # YAML that parses, in shapes Pulumi.yaml and its stack file never have
+    shapeless.mkdir()
+    (shapeless / "Pulumi.yaml").write_text("name: x\nruntime: python\nconfig: [1, 2]\n")
+    (shapeless / "__main__.py").write_text("import pulumi\n")
+    places["shapeless"] = shapeless
     looping = root / "looping"  # links that loop: a domain.yaml that points at itself, a contracts folder that does
     shutil.copytree(EXAMPLE_MESH, looping)
     (looping / "marketing" / "domain.yaml").unlink()
@@ -115,6 +120,7 @@ CASES = [
     ("preview-shard-syntax", ["preview", "domain_stacks", "--shard", "half"], 2),
     ("report-merge-missing", ["report", "merge", "{missing}"], 2),
     ("report-merge-not-json", ["report", "merge", "{file}"], 2),
+    ("preview-project-of-the-wrong-shape", ["preview", "{shapeless}"], 2),
     ("validate-looping-links", ["validate", "{looping}"], 1),
     ("validate-looping-links-json", ["validate", "{looping}", "--format", "json"], 1),
     ("validate-looping-links-one-domain", ["validate", "{looping}/ml-features"], 1),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+
+from blueprints.paths import resolved
 
 PROJECT_FILE = "Pulumi.yaml"
 
@@ -29,11 +32,58 @@ class Project:
         return self.main_dir / "__main__.py"
 
 
-def _read(file: Path) -> Any:
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class _Runtime(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+
+
+class _ProjectFile(BaseModel):
+    """The keys of Pulumi.yaml the review reads (the CLI's project schema has more; they are left to it)."""
+
+    model_config = ConfigDict(extra="allow")
+    name: str | None = None
+    runtime: _Runtime | None = None
+    main: str | None = None
+    config: dict[str, Any] | None = None
+
+    @field_validator("runtime", mode="before")
+    @classmethod
+    def _runtime_by_name(cls, value: Any) -> Any:
+        """`runtime: python` is short for `runtime: {name: python}`."""
+        if isinstance(value, str):
+            return {"name": value}
+        if value is not None and not isinstance(value, dict):
+            raise ValueError("must be a runtime name (python) or a mapping with a name")
+        return value
+
+
+class _StackFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    config: dict[str, Any] | None = None
+
+
+_PROBLEMS = {"model_type": "must be a mapping", "dict_type": "must be a mapping", "string_type": "must be a string"}
+
+
+def _read(file: Path, model: type[_Model], reference: str) -> _Model:
     try:
-        return YAML(typ="safe").load(file.read_text(encoding="utf-8"))
-    except (OSError, YAMLError) as exc:
+        data = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
+    except (OSError, YAMLError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{file}: cannot read: {exc}") from None
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:  # the first problem is enough to say why the project cannot run
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "the document"
+        if error["type"] == "missing":
+            problem = "is missing"
+        else:
+            problem = _PROBLEMS.get(error["type"]) or str(error.get("ctx", {}).get("error") or error["msg"])
+            problem += f", not {repr(error['input'])[:80]}"
+        raise ProjectError(f"{file}: {where} {problem} (see {reference})") from None
 
 
 def settings_file(stack: str) -> str:
@@ -43,23 +93,22 @@ def settings_file(stack: str) -> str:
 
 def load_project(folder: Path, stack: str) -> Project:
     folder = folder.resolve()
-    settings = _read(folder / PROJECT_FILE) or {}
-    runtime = settings.get("runtime")
-    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if runtime_name != "python":
-        raise ProjectError(f"{folder / PROJECT_FILE}: runtime is {runtime_name!r}; dmesh preview runs Python programs only")
-    main_dir = (folder / str(settings.get("main") or ".")).resolve()
+    settings = _read(folder / PROJECT_FILE, _ProjectFile, "https://www.pulumi.com/docs/iac/concepts/projects/project-file/")
+    runtime = settings.runtime.name if settings.runtime else None
+    if runtime != "python":
+        raise ProjectError(f"{folder / PROJECT_FILE}: runtime is {runtime!r}; dmesh preview runs Python programs only")
+    main_dir = resolved(folder / (settings.main or "."))  # a `main` through links that loop finds no program, below
     if not (main_dir / "__main__.py").is_file():
         raise ProjectError(f"{main_dir}: no __main__.py to run")
-    name = str(settings.get("name") or folder.name)
+    name = settings.name or folder.name
     config: dict[str, Any] = {}
-    for key, spec in (settings.get("config") or {}).items():
+    for key, spec in (settings.config or {}).items():
         default = spec.get("default") if isinstance(spec, dict) else spec
         if default is not None:
             config[key if ":" in key else f"{name}:{key}"] = default
     stack_file = folder / settings_file(stack)
     if stack_file.is_file():
-        stack_config = (_read(stack_file) or {}).get("config") or {}
+        stack_config = _read(stack_file, _StackFile, "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/").config or {}
         config.update({k if ":" in k else f"{name}:{k}": v for k, v in stack_config.items()})
     return Project(folder, name, stack, config, main_dir)
 

@@ -1,0 +1,70 @@
+"""A Pulumi project as the review reads it: what Pulumi accepts loads, and every other shape is a ProjectError that names
+the file, the key and the value, never an exception from deep inside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dmesh.review.project import ProjectError, load_project
+
+
+def project(tmp_path: Path, pulumi_yaml: str, stack_yaml: str | None = None) -> Path:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "__main__.py").write_text("import pulumi\n")
+    (folder / "Pulumi.yaml").write_text(pulumi_yaml)
+    if stack_yaml is not None:
+        (folder / "Pulumi.dev.yaml").write_text(stack_yaml)
+    return folder
+
+
+def test_a_project_with_config_defaults_and_stack_values(tmp_path):
+    folder = project(tmp_path, "name: shop\nruntime: {name: python, options: {toolchain: pip}}\nconfig:\n"
+                               "  region: {type: string, default: eu-west-1}\n  aws:profile: dev\n",
+                     "config:\n  shop:size: 3\n  region: us-east-1\n")
+    loaded = load_project(folder, "dev")
+    assert loaded.name == "shop" and loaded.main_file == folder.resolve() / "__main__.py"
+    assert loaded.config == {"shop:region": "us-east-1", "aws:profile": "dev", "shop:size": 3}
+
+
+def test_a_nested_main_and_a_missing_name(tmp_path):
+    folder = project(tmp_path, "runtime: python\nmain: src\n")
+    (folder / "src").mkdir()
+    (folder / "src" / "__main__.py").write_text("")
+    loaded = load_project(folder, "dev")
+    assert loaded.name == "p" and loaded.main_dir == folder.resolve() / "src"
+
+
+BAD = [
+    ("- a\n- b\n", None, "Pulumi.yaml: the document must be a mapping, not ['a', 'b']"),
+    ("name: [1]\nruntime: python\n", None, "Pulumi.yaml: name must be a string, not [1]"),
+    ("name: x\nruntime: [python]\n", None, "Pulumi.yaml: runtime must be a runtime name (python) or a mapping with a name, not ['python']"),
+    ("name: x\nruntime: {options: {}}\n", None, "Pulumi.yaml: runtime.name is missing"),
+    ("name: x\nruntime: nodejs\n", None, "runtime is 'nodejs'; dmesh preview runs Python programs only"),
+    ("name: x\n", None, "runtime is None"),
+    ("name: x\nruntime: python\nmain: 5\n", None, "Pulumi.yaml: main must be a string, not 5"),
+    ("name: x\nruntime: python\nconfig: [1, 2]\n", None, "Pulumi.yaml: config must be a mapping, not [1, 2]"),
+    ("name: x\nruntime: python\nconfig: {1: 2}\n", None, "Pulumi.yaml: config.1.[key] must be a string, not 1"),
+    ("name: x\nruntime: python\nmain: nowhere\n", None, "nowhere: no __main__.py to run"),
+    ("name: x\nruntime: python\n", "- 1\n", "Pulumi.dev.yaml: the document must be a mapping, not [1]"),
+    ("name: x\nruntime: python\n", "config: [1]\n", "Pulumi.dev.yaml: config must be a mapping, not [1]"),
+    ("name: x\nruntime: python\n", "config: {a: [\n", "Pulumi.dev.yaml: cannot read"),
+    ("name: [unclosed\n", None, "Pulumi.yaml: cannot read"),
+]
+
+
+@pytest.mark.parametrize(("pulumi_yaml", "stack_yaml", "message"), BAD, ids=[b[2][:40] for b in BAD])
+def test_every_other_shape_is_a_project_error_naming_file_key_and_value(tmp_path, pulumi_yaml, stack_yaml, message):
+    with pytest.raises(ProjectError) as caught:
+        load_project(project(tmp_path, pulumi_yaml, stack_yaml), "dev")
+    assert message in str(caught.value)
+
+
+def test_a_main_through_links_that_loop_finds_no_program(tmp_path):
+    folder = project(tmp_path, "name: x\nruntime: python\nmain: loop-a\n")
+    (folder / "loop-a").symlink_to("loop-b")
+    (folder / "loop-b").symlink_to("loop-a")
+    with pytest.raises(ProjectError, match="loop-a: no __main__.py to run"):
+        load_project(folder, "dev")
