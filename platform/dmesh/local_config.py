@@ -16,7 +16,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from .local import DEFAULT_ENDPOINT, DEFAULT_MOTO_ENDPOINT, LOCALSTACK_SERVICES
-from .review.project import settings_file
+from .review.project import ProjectError, read_stack_file, settings_file
 
 MOTO_SERVICES = ("glue",)
 LOCAL_STACK = "local"
@@ -56,8 +56,7 @@ def checked_context(kube_context: str | None) -> str:
 def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -> dict[str, object]:
     """The project's dev config without its Kubernetes settings, with the emulators' endpoints and the local context."""
     base = project / settings_file(BASE_STACK)
-    document = YAML(typ="safe").load(base.read_text(encoding="utf-8")) if base.is_file() else None
-    config = dict((document or {}).get("config") or {}) if isinstance(document, dict) else {}
+    config = _stack_file(base)["config"] if base.is_file() else {}
     config = {k: v for k, v in config.items() if not str(k).startswith("kubernetes:")}
     account = str(config.get("dmesh:accountId", ""))
     return {
@@ -76,6 +75,13 @@ def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -
     }
 
 
+def _stack_file(file: Path) -> dict[str, object]:
+    try:
+        return read_stack_file(file)
+    except ProjectError as exc:
+        raise LocalConfigError(f"{exc}; fix or remove the file") from None
+
+
 def checked_local_stack(stack: str) -> str:
     """A stack whose settings file a local config may be written to: never the dev stack's, which is its base."""
     from .deploy.targets import valid_stack_name
@@ -92,10 +98,7 @@ def write_local_config(project: Path, emulators: Emulators, kube_context: str, s
     checked_local_stack(stack)
     config = local_stack_config(project, emulators, kube_context)
     target = project / settings_file(stack)
-    kept = {}
-    if target.is_file():
-        existing = YAML(typ="safe").load(target.read_text(encoding="utf-8"))
-        kept = {k: v for k, v in existing.items() if k != "config"} if isinstance(existing, dict) else {}
+    kept = {k: v for k, v in _stack_file(target).items() if k != "config"} if target.is_file() else {}
     fd, tmp = tempfile.mkstemp(dir=project, prefix=f".{target.stem}.", suffix=".yaml")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

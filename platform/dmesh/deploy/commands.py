@@ -105,8 +105,11 @@ def _run(paths: list[Path] | None, everything: bool, platform: bool, stack: str 
         run.platform_folder = domains[0].folder.parent.parent
     if writes_local:  # once, before the review: the programs run with the stack's config
         emulators = Emulators.from_env()
-        for target in targets:
-            write_local_config(target.folder, emulators, kube_context or "", name)
+        try:
+            for target in targets:
+                write_local_config(target.folder, emulators, kube_context or "", name)
+        except LocalConfigError as exc:  # e.g. a dev stack file of the wrong shape: nothing is deployed
+            raise DeployError(str(exc), INVALID) from None
     if reads_only:
         return run
     if needs_review:

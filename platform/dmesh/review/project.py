@@ -72,7 +72,7 @@ def _read(file: Path, model: type[_Model], reference: str) -> _Model:
     try:
         data = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
     except (OSError, YAMLError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{file}: cannot read: {exc}") from None
+        raise ProjectError(f"{file}: cannot read: {' '.join(str(exc).split())}") from None
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:  # the first problem is enough to say why the project cannot run
@@ -89,6 +89,12 @@ def _read(file: Path, model: type[_Model], reference: str) -> _Model:
 def settings_file(stack: str) -> str:
     """Pulumi.<name>.yaml of a stack, named (as the CLI names it) by the last part of `org/project/stack`."""
     return f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
+
+
+def read_stack_file(file: Path) -> dict[str, Any]:
+    """A stack settings file (Pulumi.<stack>.yaml) with its keys as written; `config` is always a mapping."""
+    settings = _read(file, _StackFile, "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/")
+    return {**(settings.model_extra or {}), "config": settings.config or {}}
 
 
 def load_project(folder: Path, stack: str) -> Project:
@@ -108,7 +114,7 @@ def load_project(folder: Path, stack: str) -> Project:
             config[key if ":" in key else f"{name}:{key}"] = default
     stack_file = folder / settings_file(stack)
     if stack_file.is_file():
-        stack_config = _read(stack_file, _StackFile, "https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/").config or {}
+        stack_config = read_stack_file(stack_file)["config"]
         config.update({k if ":" in k else f"{name}:{k}": v for k, v in stack_config.items()})
     return Project(folder, name, stack, config, main_dir)
 

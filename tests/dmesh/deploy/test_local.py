@@ -48,6 +48,33 @@ def test_rewriting_keeps_what_the_cli_stored_in_the_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left behind
 
 
+@pytest.mark.parametrize(("dev", "local", "message"), [
+    ("config: [1]\n", None, "Pulumi.dev.yaml: config must be a mapping, not [1]"),
+    ("config: abc\n", None, "Pulumi.dev.yaml: config must be a mapping, not 'abc'"),
+    ("- config\n", None, "Pulumi.dev.yaml: the document must be a mapping"),
+    ("config: {a: [\n", None, "Pulumi.dev.yaml: cannot read"),
+    ("config: {}\n", "- 1\n", "Pulumi.local.yaml: the document must be a mapping"),
+    ("config: {}\n", "config: {a: [\n", "Pulumi.local.yaml: cannot read"),
+])
+def test_stack_files_of_the_wrong_shape_are_named_and_nothing_is_written(tmp_path, dev, local, message):
+    (tmp_path / "Pulumi.dev.yaml").write_text(dev)
+    if local is not None:
+        (tmp_path / "Pulumi.local.yaml").write_text(local)
+    with pytest.raises(LocalConfigError, match=message.replace("[", r"\[")):
+        write_local_config(tmp_path, Emulators(), "kind-dmesh-local")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["Pulumi.dev.yaml"] + (["Pulumi.local.yaml"] if local else []))
+    if local is not None:
+        assert (tmp_path / "Pulumi.local.yaml").read_text() == local
+
+
+def test_up_local_with_a_dev_stack_file_of_the_wrong_shape_deploys_nothing(cli):
+    (cli.home / "domain_stacks" / "sales" / "Pulumi.dev.yaml").write_text("config: [1]\n")
+    result = cli.dmesh("up", "domain_stacks/sales", "--local", "--kube-context", "kind-dmesh-local", "--yes")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "config must be a mapping" in " ".join(result.stderr.split())
+    assert cli.calls() == []
+
+
 def test_up_local_uses_the_same_file_as_pulumi_config_and_stack_local(cli):
     expected = {}
     for folder in (".", "domain_stacks/sales"):
