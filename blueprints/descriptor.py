@@ -14,14 +14,16 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import arns, naming
 from .monitoring import product_monitors
 from .spec import DomainSpec, ProductRef, ProductSpec
-from .schema_check import SchemaCheck
+
+if TYPE_CHECKING:
+    from .schema_check import SchemaCheck
 
 ODPS_VERSION = "v1.0.0"
 ODPS_SCHEMA = "odps-json-schema-v1.0.0.json"
@@ -184,6 +186,8 @@ def describe_product(domain: DomainSpec, product: ProductSpec, account_id: str, 
 
 @cache
 def _odps_validator() -> SchemaCheck:
+    from .schema_check import SchemaCheck  # jsonschema loads for a check, never for building a descriptor (a program does)
+
     return SchemaCheck(json.loads((files("blueprints") / "schemas" / ODPS_SCHEMA).read_text(encoding="utf-8")))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pulumi
 
-from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, handoff, load_domain, load_presets, naming
+from blueprints import BlueprintError, DomainSpec, Finding, ProductRef, ProductSpec, handoff, naming
 from blueprints.descriptor import describe_product, document_json
 from blueprints.monitoring import product_monitors
 from blueprints.spec import TableSpec
@@ -199,6 +199,8 @@ class DomainStack(pulumi.ComponentResource):
 
 def resolve_inputs(spec: DomainSpec, presets: dict) -> dict[ProductRef, ProductSpec]:
     """Load the producers of the domain's inputs from sibling folders (the consumer side needs their ports)."""
+    from blueprints import load_domain
+
     producers: dict[str, DomainSpec] = {spec.name: spec}
     resolved: dict[ProductRef, ProductSpec] = {}
     for i, consumer in enumerate(spec.products):
@@ -220,7 +222,9 @@ def deploy_domain(main_file: str) -> DomainStack:
     if handed is not None:
         spec, domains = handed
         inputs = {ref: domains[ref.domain].product(ref.product) for p in spec.products for ref in p.inputs}
-    else:
+    else:  # the loader (pydantic models, YAML, JSON Schema) loads here only: a reviewed program is handed its specs
+        from blueprints import load_domain, load_presets
+
         try:
             presets = load_presets()
             spec = load_domain(folder, presets)

@@ -1,23 +1,28 @@
-"""The packages' exports load on first use, so the review's parent reads registrations without the Pulumi SDK."""
+"""The packages' exports load on first use: the review's parent reads registrations without the Pulumi SDK, and its
+forking worker builds programs without the blueprint loader."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import blueprints
 import components
 import components.testing
+
+PACKAGES = (blueprints, components, components.testing)
 
 
 def test_every_export_resolves_and_the_lists_agree():
     assert set(components.testing.__all__) == set(components.testing._HOMES)
-    for package in (components, components.testing):
+    assert set(blueprints.__all__) == set(blueprints._HOMES)
+    for package in PACKAGES:
         for name in package.__all__:
             assert getattr(package, name) is not None
 
 
 def test_an_unknown_name_is_an_attribute_error():
-    for package in (components, components.testing):
+    for package in PACKAGES:
         try:
             package.nothing_here  # noqa: B018
         except AttributeError as exc:
@@ -33,12 +38,23 @@ def test_the_review_parent_imports_neither_the_sdk_nor_grpc():
     assert result.stdout.strip() == "[]"
 
 
+def test_the_forking_worker_loads_neither_the_blueprint_loader_nor_json_schema():
+    """A reviewed program is handed its validated specs: the loader's models, YAML readers and JSON Schema checks
+    would only lengthen the start-up every one-domain review waits for (they load in a child that needs them)."""
+    probe = ("import sys; from dmesh.review.zygote import ROLES; ROLES['programs'](); "
+             "print(sorted(m for m in ('blueprints.loader', 'blueprints.models', 'blueprints.contracts', 'jsonschema', 'open_data_contract_standard') "
+             "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_no_export_shares_its_name_with_a_submodule():
     """Once a submodule is imported, Python sets it on the package under its name: an export of that name would
     then be the module, not the function (`capture` was)."""
     from pathlib import Path
 
-    for package in (components, components.testing):
+    for package in PACKAGES:
         folder = Path(package.__file__).parent
         assert [n for n in package.__all__ if (folder / f"{n}.py").exists() or (folder / n).is_dir()] == []
     import importlib

@@ -3,7 +3,8 @@
 Role `programs`: a worker started from scratch spends most of its time importing Pulumi, its AWS and Kubernetes
 SDKs and the blueprint stack, and shutting the interpreter down. Forked from this process, a child starts with all
 of that imported and nothing run (no Pulumi runtime exists before the fork, so each program still gets a fresh
-one), runs the worker's `main` for one project and leaves with `os._exit`.
+one), runs the worker's `main` for one project and leaves with `os._exit`. The blueprint loader is not among those
+imports: the review hands every program its validated specs (`blueprints/handoff.py`).
 
 Role `judge`: the policy pack's analyzer (`judge.py`) is built once; each program's registrations are judged as
 soon as the program has run, side by side with the programs still running.
@@ -34,8 +35,7 @@ def _programs() -> tuple[Handler, Callable[[], None]]:
     import pulumi_aws  # noqa: F401
     import pulumi_kubernetes  # noqa: F401
 
-    import blueprints.loader  # noqa: F401
-    import components.domain  # noqa: F401
+    import components.domain  # noqa: F401 - not the blueprint loader: a reviewed program is handed its validated specs
     import components.testing.recording  # noqa: F401
     from blueprints import handoff
     from components.providers import load_provider_modules
