@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .errors import BlueprintError, Finding
-    from .loader import DOMAIN_FILE, document_json_schema, load_domain
+    from .loader import document_json_schema, load_domain
     from .mesh import Mesh, check_mesh, domain_folders, load_mesh
     from .presets import load_presets
     from .spec import DomainSpec, ProductRef, ProductSpec
+    from .vocabulary import DOMAIN_FILE
 
-_HOMES = {"BlueprintError": "errors", "Finding": "errors", "DOMAIN_FILE": "loader", "document_json_schema": "loader",
+_HOMES = {"BlueprintError": "errors", "Finding": "errors", "DOMAIN_FILE": "vocabulary", "document_json_schema": "loader",
           "load_domain": "loader", "Mesh": "mesh", "check_mesh": "mesh", "domain_folders": "mesh", "load_mesh": "mesh",
           "load_presets": "presets", "DomainSpec": "spec", "ProductRef": "spec", "ProductSpec": "spec"}
 __all__ = [

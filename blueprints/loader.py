@@ -30,9 +30,9 @@ from .spec import (
     StorageSpec,
     classification_rank,
 )
+from .vocabulary import DOMAIN_FILE
 from .yaml_source import LineIndex, SourceDocument, format_path, read_yaml
 
-DOMAIN_FILE = "domain.yaml"
 SCHEMA_HINTS = {
     "extra_forbidden": "remove it or check its spelling (`dmesh schema` lists the fields)",
     "missing": "add this required field",

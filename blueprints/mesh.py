@@ -12,12 +12,12 @@ from pathlib import Path
 
 from . import naming
 from .errors import BlueprintError, Finding
-from .loader import DOMAIN_FILE, load_domain
+from .loader import load_domain
 from .spec_cache import SpecCache
 from .models import Preset
 from .presets import load_presets
 from .spec import DomainSpec, ProductRef
-from .vocabulary import PERSONAL_DATA
+from .vocabulary import DOMAIN_FILE, PERSONAL_DATA, PROJECT_FILE
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,6 @@ class Mesh:
     def complete(self) -> dict[str, DomainSpec]:
         """The domains loaded with their contracts."""
         return {name: spec for name, spec in self.domains.items() if name not in self.summarised}
-
-
-PROJECT_FILE = "Pulumi.yaml"
 
 
 def domain_folders(root: Path) -> list[Path]:

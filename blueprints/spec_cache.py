@@ -26,6 +26,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .spec import DomainSpec
+from .vocabulary import DOMAIN_FILE
 
 ENV_DIR = "DMESH_CACHE_DIR"
 ENV_SWITCH = "DMESH_CACHE"
@@ -117,7 +118,7 @@ class SpecCache:
 
     def load(self, folder: Path, with_contracts: bool, load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> DomainSpec:
         """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""
-        domain_file = Path(folder) / "domain.yaml"
+        domain_file = Path(folder) / DOMAIN_FILE
         text_digest = _sha(domain_file)
         if self._store is None or text_digest is None:
             return load(folder, self._presets, with_contracts)

@@ -1,4 +1,4 @@
-"""The mesh's vocabulary: tag keys, classifications and their limits, written once.
+"""The mesh's vocabulary: a domain's file names, tag keys, classifications and their limits, written once.
 
 Components tag with these keys, the policy pack checks them, the catalog writes them into Glue
 parameters and the review reads them back; every one of those imports the name from here.
@@ -7,6 +7,9 @@ parameters and the review reads them back; every one of those imports the name f
 from __future__ import annotations
 
 from typing import Literal, get_args
+
+DOMAIN_FILE = "domain.yaml"  # a domain's blueprint
+PROJECT_FILE = "Pulumi.yaml"  # the Pulumi project that deploys it
 
 TAG_DOMAIN = "dmesh:domain"
 TAG_OWNER = "dmesh:owner"

@@ -321,13 +321,13 @@ def policy_config(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print a domain's effective policy config for `pulumi up --policy-pack-config`. Example: `dmesh policy-config domain_stacks/sales -o policy.json`."""
-    from blueprints import BlueprintError, load_domain, load_presets
+    from blueprints import DOMAIN_FILE, BlueprintError, load_domain, load_presets
 
     from .governance.config import GovernanceConfigError, effective_config, load_platform_config
 
     output = _checked_output(output)
     platform_config = _governance(load_platform_config)
-    if not (domain / "domain.yaml").is_file():
+    if not (domain / DOMAIN_FILE).is_file():
         raise _usage_error(f"{domain} is not a domain folder (no domain.yaml)")
     try:
         spec = load_domain(domain, load_presets())

@@ -14,8 +14,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from blueprints.loader import DOMAIN_FILE
-from blueprints.mesh import PROJECT_FILE, domain_folders
+from blueprints.mesh import domain_folders
+from blueprints.vocabulary import DOMAIN_FILE, PROJECT_FILE
 from blueprints.naming import PLATFORM_DOMAIN
 from blueprints.spec import DomainSpec
 

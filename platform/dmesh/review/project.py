@@ -11,8 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from blueprints.paths import resolved
-
-PROJECT_FILE = "Pulumi.yaml"
+from blueprints.vocabulary import PROJECT_FILE
 
 
 class ProjectError(Exception):

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from blueprints.paths import resolved
+from blueprints.vocabulary import PROJECT_FILE
 
 from collections.abc import Mapping
 
@@ -132,7 +133,7 @@ def render_sarif(report: ReviewReport, base: Path, levels: Mapping[str, str]) ->
             "ruleId": v.policy,
             "level": SARIF_LEVEL[v.enforcement],
             "message": {"text": v.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _relative(v.file, base) or "Pulumi.yaml"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _relative(v.file, base) or PROJECT_FILE},
                                                 "region": {"startLine": max(v.line or 1, 1)}}}],
             "partialFingerprints": {"dmeshUrn/v1": f"{v.policy}:{v.urn}"},
             "properties": {"domain": v.domain, "urn": v.urn},

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from blueprints import DOMAIN_FILE, DomainSpec, Finding, domain_folders, handoff
 from blueprints.paths import resolved
+from blueprints.vocabulary import PROJECT_FILE
 
 from ..governance.config import PlatformConfig, effective_config, levels
 from ..validation import Target, UsageError, validate_mesh
@@ -98,7 +99,7 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
         try:
             runnable.append(load_project(folder, stack))
         except ProjectError as exc:
-            errors.append(ReviewError(domain=folder.name, file=str(folder / "Pulumi.yaml"), line=0, message=str(exc)))
+            errors.append(ReviewError(domain=folder.name, file=str(folder / PROJECT_FILE), line=0, message=str(exc)))
 
     if specs:
         handoff.write(handover / "specs.pickle", {spec.name: spec for spec in specs.values()})
