@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 
 from blueprints import DOMAIN_FILE
+from blueprints.yaml_source import MAX_BYTES
 
 # resources per part, as the components create them (counted on the example mesh's goldens)
 DOMAIN_BASE, PER_PRODUCT, PER_S3, PER_KINESIS, PER_PIPELINE = 22, 4, 11, 4, 3
-SHARD = re.compile(r"^(\d+)/(\d+)$")
+SHARD = re.compile(r"^([0-9]+)/([0-9]+)$")  # ASCII digits: int() also reads "١/٢", no CI matrix writes
 
 
 def parse(text: str) -> tuple[int, int]:
@@ -33,7 +34,8 @@ def weight(folder: Path) -> int:
     blueprint = folder / DOMAIN_FILE
     if not blueprint.is_file():
         return DOMAIN_BASE
-    text = blueprint.read_text(encoding="utf-8", errors="replace")
+    with blueprint.open("rb") as handle:  # no more than validation would read: a larger file is refused there anyway
+        text = handle.read(MAX_BYTES + 1).decode("utf-8", errors="replace")
     products = len(re.findall(r"^\s*-\s+name:", text, re.MULTILINE)) or 1
     kinesis = text.count("type: kinesis")
     s3 = max(products - kinesis, 0) + text.count("type: s3") // 2
@@ -44,8 +46,9 @@ def split(folders: list[Path], count: int) -> list[list[Path]]:
     """`count` parts of `folders`, balanced by weight; each part in name order."""
     loads = [0] * count
     parts: list[list[Path]] = [[] for _ in range(count)]
-    for folder in sorted(folders, key=lambda f: (-weight(f), f.name)):
+    weights = {folder: weight(folder) for folder in folders}
+    for folder in sorted(folders, key=lambda f: (-weights[f], f.name)):
         lightest = min(range(count), key=lambda i: (loads[i], i))
         parts[lightest].append(folder)
-        loads[lightest] += weight(folder)
+        loads[lightest] += weights[folder]
     return [sorted(p, key=lambda f: f.name) for p in parts]

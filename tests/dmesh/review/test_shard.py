@@ -56,10 +56,27 @@ def test_shard_syntax(text, expected):
     assert parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ["0/2", "3/2", "1/0", "a/b", "1-2", "1/2/3", "-1/2", "1/1001"])
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1/0", "a/b", "1-2", "1/2/3", "-1/2", "1/1001", "\u0661/\u0662", "1/\uff12", "+1/2", "1/2\n3"])
 def test_bad_shards_are_refused(text):
     with pytest.raises(ValueError):
         parse(text)
+
+
+def test_a_blueprint_is_weighed_from_what_validation_would_read(tmp_path):
+    """A domain.yaml far past the size validation accepts is weighed from its first MAX_BYTES, not read whole."""
+    from blueprints.yaml_source import MAX_BYTES
+
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    product = "  - name: p\n"
+    (folder / "domain.yaml").write_text(product * (4 * MAX_BYTES // len(product)))
+    assert weight(folder) <= weight_of_products(MAX_BYTES // len(product) + 1)
+
+
+def weight_of_products(count: int) -> int:
+    from dmesh.review.shard import DOMAIN_BASE, PER_PRODUCT, PER_S3
+
+    return DOMAIN_BASE + count * (PER_PRODUCT + PER_S3)
 
 
 def test_the_cli_shards_and_merges_with_the_unsharded_exit_code(tmp_path):
