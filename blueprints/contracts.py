@@ -45,16 +45,16 @@ VECTOR_ELEMENT_TO_GLUE = {"bfloat16": "float", "float16": "float", "float32": "f
                           "uint8": "smallint", "binary": "boolean"}
 GLUE_PRIMITIVE = re.compile(
     r"^(string|boolean|tinyint|smallint|int|bigint|float|double|date|timestamp|binary|"
-    r"decimal\(\d{1,2},\s*\d{1,2}\)|varchar\(\d+\)|char\(\d+\))$"
+    r"decimal\([0-9]{1,2},\s*[0-9]{1,2}\)|varchar\([0-9]+\)|char\([0-9]+\))$"
 )
 # Hive/Glue bounds of the parameterised types: decimal(precision 1-38, scale <= precision), varchar(1-65535), char(1-255)
-PARAMETERISED = re.compile(r"^(decimal)\((\d+),\s*(\d+)\)$|^(varchar|char)\((\d+)\)$")
+PARAMETERISED = re.compile(r"^(decimal)\(([0-9]+),\s*([0-9]+)\)$|^(varchar|char)\(([0-9]+)\)$")
 # a column or struct field name Glue, Athena and the `struct<name:type>` syntax all take unquoted
 COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 
 
 def _type_bounds_problem(physical: str) -> str | None:
-    match = PARAMETERISED.match(physical)
+    match = PARAMETERISED.fullmatch(physical)
     if not match:
         return None
     if match.group(1):
@@ -103,7 +103,7 @@ def _validator() -> SchemaCheck:
 
 def _glue_type(prop: SchemaProperty, where: tuple[PathPart, ...], findings: list[Finding], doc: SourceDocument) -> str:
     physical = (prop.physicalType or "").strip().lower()
-    if physical and GLUE_PRIMITIVE.match(physical):
+    if physical and GLUE_PRIMITIVE.fullmatch(physical):
         problem = _type_bounds_problem(physical.replace(" ", ""))
         if problem:
             findings.append(Finding(doc.file, doc.index.line_of((*where, "physicalType")), format_path((*where, "physicalType")), problem,
@@ -152,7 +152,7 @@ def _check_names(props: list[SchemaProperty], where: tuple[PathPart, ...], findi
         if not name:
             continue
         at = (*where, i, "physicalName" if prop.physicalName else "name")
-        if not COLUMN_NAME.match(name):
+        if not COLUMN_NAME.fullmatch(name):
             findings.append(Finding(doc.file, doc.index.line_of(at), format_path(at), f"column name {name!r} is not one Glue can hold",
                                     "letters, digits and '_', starting with a letter or '_', at most 255 characters"))
         if name.lower() in seen:
@@ -222,7 +222,7 @@ def _pick_tables(model: OpenDataContractStandard, wanted: tuple[str, ...] | None
         seen: set[str] = set()
         for i, obj in picked:
             where = ("schema", i, "name")
-            if not TABLE_NAME.match(obj.name or ""):
+            if not TABLE_NAME.fullmatch(obj.name or ""):
                 findings.append(Finding(doc.file, doc.index.line_of(where), format_path(where),
                                         f"schema object name {obj.name!r} cannot name a table of a multi-table product",
                                         "use letters, digits, '_' and '-', starting with a letter (at most 64)"))

@@ -219,7 +219,7 @@ class PresetProduct(Document):
 
 class Deprecation(Document):
     message: Annotated[str, Field(min_length=1, description="What domains on this preset should do.")]
-    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="When support ends (YYYY-MM-DD).")]
+    date: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="When support ends (YYYY-MM-DD).")]
 
 
 class Preset(Document):

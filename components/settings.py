@@ -9,7 +9,7 @@ import pulumi
 
 from blueprints import arns, naming
 
-ACCOUNT = re.compile(r"^\d{12}$")
+ACCOUNT = re.compile(r"^[0-9]{12}$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,6 @@ def load_settings() -> PlatformSettings:
         account_id=_require("dmesh", "accountId", stack_file),
         oidc_provider_arn=_require("dmesh", "oidcProviderArn", stack_file),
     )
-    if not ACCOUNT.match(settings.account_id):
+    if not ACCOUNT.fullmatch(settings.account_id):
         raise pulumi.RunError(f"stack config 'dmesh:accountId' must be a 12-digit AWS account id (in {stack_file})")
     return settings

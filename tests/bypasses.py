@@ -67,6 +67,14 @@ ATTEMPTS: list[Attempt] = [
                                                                   "Action": "sts:AssumeRole"}))], "no-public-principals", "producer"),
     Attempt("trust-any-google-account", [role(assumeRolePolicy=doc({"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"},
                                                                      "Action": "sts:AssumeRoleWithWebIdentity"}))], "no-public-principals", "producer"),
+    # look-alikes: `$` also matches before a final newline, and `\d` matches other scripts' digits; AWS reads neither as the same
+    Attempt("service-principal-with-newline", [role(assumeRolePolicy=doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com\n"},
+                                                                           "Action": "sts:AssumeRole"}))], "no-public-principals", "producer"),
+    Attempt("account-in-other-digits", [policy_resource("aws:s3/bucketPolicy:BucketPolicy",
+                                                        Principal={"AWS": "arn:aws:iam::\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662:root"})],
+            "no-public-principals", "x"),
+    Attempt("bare-account-in-other-digits", [res("aws:lambda/permission:Permission", "x", action="lambda:InvokeFunction", function="f",
+                                                 principal="\uff11" * 12)], "no-public-principals", "x"),
     # principals named in properties
     Attempt("lambda-permission-anyone", [res("aws:lambda/permission:Permission", "x", action="lambda:InvokeFunction", function="f", principal="*")],
             "no-public-principals", "x"),

@@ -146,7 +146,7 @@ def diff_contracts(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Chang
     return sorted(changes, key=lambda c: (SEVERITIES.index(c.severity), c.path))
 
 
-SEMVER = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
+SEMVER = re.compile(r"^v?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?")
 
 
 def major(version: Any) -> int | None:

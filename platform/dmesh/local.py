@@ -56,7 +56,7 @@ def find_python() -> str:
     pyenv_root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
     versions = Path(pyenv_root) / "versions"
     if versions.is_dir():
-        found = sorted((v for v in versions.iterdir() if re.fullmatch(r"3\.(1[2-9])\.\d+", v.name)),
+        found = sorted((v for v in versions.iterdir() if re.fullmatch(r"3\.(1[2-9])\.[0-9]+", v.name)),
                        key=lambda v: tuple(int(x) for x in v.name.split(".")), reverse=True)
         candidates += [str(v / "bin" / "python") for v in found]
     for candidate in candidates:

@@ -48,7 +48,7 @@ class Emulators:
 def checked_context(kube_context: str | None) -> str:
     if not kube_context:
         raise LocalConfigError(f"a local deploy needs a local Kubernetes context (--kube-context); {KUBE_HINT}")
-    if not KUBE_CONTEXT.match(kube_context):
+    if not KUBE_CONTEXT.fullmatch(kube_context):
         raise LocalConfigError(f"--kube-context {kube_context!r} is not a kubeconfig context name")
     return kube_context
 
@@ -64,7 +64,7 @@ def local_stack_config(project: Path, emulators: Emulators, kube_context: str) -
         "aws:region": "us-east-1",
         # LocalStack takes a 12-digit access key id as the account id: the ARNs it returns then match the ones the
         # programs build from dmesh:accountId (moto ignores it)
-        "aws:accessKey": account if re.fullmatch(r"\d{12}", account) else "test",
+        "aws:accessKey": account if re.fullmatch(r"[0-9]{12}", account) else "test",
         "aws:secretKey": "test",
         "aws:s3UsePathStyle": "true",
         "aws:skipCredentialsValidation": "true",

@@ -42,11 +42,11 @@ def resolve_target(path: Path) -> Target:
     return Target(path.resolve(), None)
 
 
-AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$")
 
 
 def aws_region(region: str | None) -> str | None:
-    if region is not None and not AWS_REGION.match(region):
+    if region is not None and not AWS_REGION.fullmatch(region):
         raise UsageError(f"--region {region!r} is not an AWS region name (e.g. eu-west-1)")
     return region
 

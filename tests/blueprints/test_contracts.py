@@ -111,6 +111,7 @@ def test_unknown_nested_classification(tmp_path):
     ("- name: line_no", "- name: ORDER_ID", "duplicate column name 'ORDER_ID'"),
     ("- name: line_no", "- name: line-no", "column name 'line-no' is not one Glue can hold"),
     ("- name: line_no", "- name: 'line no'", "column name 'line no' is not one Glue can hold"),
+    ("- name: line_no", '- name: "line_no\\n"', "column name 'line_no\\n' is not one Glue can hold"),  # `$` also matches before a final newline
 ])
 def test_column_names_glue_cannot_hold(tmp_path, old, new, message):
     assert any(m == message for _, m in findings_of(tmp_path, GOOD.replace(old, new, 1)))
@@ -138,6 +139,16 @@ def test_a_physical_type_that_is_not_glue_falls_back_to_the_logical_type(tmp_pat
     text = GOOD.replace("        logicalType: number\n        physicalType: decimal(12,2)", "        logicalType: number\n        physicalType: money", 1)
     contract = load_contract(write(tmp_path, text), "orders")
     assert next(c for c in contract.columns if c.name == "amount").glue_type == "double"
+
+
+@pytest.mark.parametrize(("physical", "glue_type"), [('"decimal(12,2)\\n"', "decimal(12,2)"), ('" String "', "string"),
+                                                     ("decimal(\u0661\u0662,2)", "double"), ("varchar(\uff15)", "double")])
+def test_a_physical_type_is_glue_s_exact_ascii_spelling_or_falls_back(tmp_path, physical, glue_type):
+    """Surrounding space and case are forgiven; other scripts' digits, which Glue would not read, are not a Glue type."""
+    text = GOOD.replace("physicalType: decimal(12,2)", f"physicalType: {physical}", 1)
+    assert text != GOOD
+    contract = load_contract(write(tmp_path, text), "orders")
+    assert next(c for c in contract.columns if c.name == "amount").glue_type == glue_type
 
 
 def test_dates_and_timestamps_stay_strings(tmp_path):

@@ -92,6 +92,7 @@ CASES = [
     ("sla-live-endpoint-bad-port", ["sla", "status", "--live", "--region", "eu-west-1", "--endpoint-url", "http://localhost:99999"], 2),
     ("sla-live-endpoint-file-scheme", ["sla", "status", "--live", "--region", "eu-west-1", "--endpoint-url", "file:///etc/passwd"], 2),
     ("sla-live-bad-region", ["sla", "status", "--live", "--region", "../../etc"], 2),
+    ("sla-live-region-with-newline", ["sla", "status", "--live", "--region", "eu-west-1\n"], 2),
     ("sla-bad-format", ["sla", "status", "--format", "xml"], 2),
     ("upgrade-apply-no-preset", ["upgrade", "apply"], 2),
     ("upgrade-apply-bad-preset", ["upgrade", "apply", "--preset", "batch"], 2),

@@ -27,7 +27,7 @@ STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}(/[A-Za-z0-9_.-]{1,100}){0,2}$")
 
 def valid_stack_name(name: str) -> bool:
     """Letters, digits, `_`, `.`, `-`, optionally org/project/; no part only dots, no leading `-` (read as a flag)."""
-    return bool(STACK_NAME.match(name)) and not name.startswith("-") and all(part.strip(".") for part in name.split("/"))
+    return bool(STACK_NAME.fullmatch(name)) and not name.startswith("-") and all(part.strip(".") for part in name.split("/"))
 
 
 @dataclass(frozen=True)

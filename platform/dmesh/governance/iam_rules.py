@@ -43,7 +43,7 @@ USER_TYPES = frozenset({
     "aws:iam/groupMembership:GroupMembership",
 })
 BOUNDED_TYPES = frozenset({IAM_ROLE, "aws:iam/user:User"})
-POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/(.+)$")
+POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/(.+)$")
 DEFAULT_PRIVILEGED = ["AdministratorAccess*", "PowerUserAccess", "IAMFullAccess", "*FullAccess*", "job-function/*Administrator*"]
 DEFAULT_BOUNDARY_NAMES = [naming.boundary_name("*")]  # the components' boundary policies, whatever the domain
 

@@ -10,7 +10,7 @@ from .documents import PRINCIPAL_DOCUMENT_TYPES, documents_of, statements
 from .resources import ResourceView, is_sequence
 from .rule import Rule
 
-ACCOUNT_IN_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::(\d{12}):")
+ACCOUNT_IN_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::([0-9]{12}):")
 # Resources that name a principal in a property rather than in a policy document.
 PRINCIPAL_PROPS: dict[str, tuple[str, ...]] = {
     "aws:lambda/permission:Permission": ("principal",),
@@ -48,7 +48,7 @@ def _principals(principal: Any) -> list[tuple[str, str]]:
 
 
 def _account_of(principal: str) -> str | None:
-    if re.fullmatch(r"\d{12}", principal):
+    if re.fullmatch(r"[0-9]{12}", principal):
         return principal
     match = ACCOUNT_IN_ARN.match(principal)
     return match.group(2) if match else None
@@ -58,7 +58,7 @@ def _judge(where: str, kind: str, principal: str, allowed: set[str]) -> Iterator
     if principal == "*" or (kind != "Service" and "*" in principal):
         yield f"{where} allows principal {principal!r} (anyone); name the consumer roles instead"
     elif kind == "Service":
-        if not SERVICE_PRINCIPAL.match(principal):
+        if not SERVICE_PRINCIPAL.fullmatch(principal):
             yield f"{where} allows service principal {principal!r}, which is not an AWS service"
     else:
         account = _account_of(principal)
@@ -95,7 +95,7 @@ def no_public_principals(resource: ResourceView, config: Mapping[str, Any]) -> I
                     yield from _judge(f"{prop}: {s.label}", kind, principal, allowed)
     for prop in PRINCIPAL_PROPS.get(resource.type, ()):
         for principal in _values(resource.props.get(prop)):
-            kind = "Service" if SERVICE_PRINCIPAL.match(principal) else "AWS"
+            kind = "Service" if SERVICE_PRINCIPAL.fullmatch(principal) else "AWS"
             yield from _judge(prop, kind, principal, allowed)
     if resource.type in ACL_TYPES:
         yield from _acl_findings(resource)

@@ -20,7 +20,7 @@ SHARD = re.compile(r"^([0-9]+)/([0-9]+)$")  # ASCII digits: int() also reads "١
 
 def parse(text: str) -> tuple[int, int]:
     """`I/N` (1 <= I <= N) as (I, N); ValueError with what is wrong otherwise."""
-    match = SHARD.match(text.strip())
+    match = SHARD.fullmatch(text.strip())
     if not match:
         raise ValueError(f"--shard {text!r} is not I/N (e.g. 1/4)")
     index, count = int(match.group(1)), int(match.group(2))

@@ -127,7 +127,7 @@ def test_without_the_pulumi_cli_every_verb_says_so_and_exits_2(cli):
         assert "reviewing" not in result.stderr  # said at once, not after the offline review
 
 
-@pytest.mark.parametrize("stack", ["--help", "../../etc", "a b", "", "x" * 101])
+@pytest.mark.parametrize("stack", ["--help", "../../etc", "a b", "", "x" * 101, "dev\n", "acme/dmesh-platform/dev\n"])
 def test_a_stack_name_that_is_not_one_is_refused_before_any_cli_call(cli, stack):
     result = cli.dmesh("up", ".", "--stack", stack, "--yes")
     assert result.returncode == 2

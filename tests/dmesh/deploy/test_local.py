@@ -32,7 +32,8 @@ def test_each_service_points_at_the_emulator_that_serves_it():
 
 @pytest.mark.parametrize(("context", "expected"), [(None, "kind create cluster --name dmesh-local"), ("", "--kube-context"),
                                                    ("my cluster", "is not a kubeconfig context name"),
-                                                   ("-oops", "is not a kubeconfig context name")])
+                                                   ("-oops", "is not a kubeconfig context name"),
+                                                   ("kind-dmesh-local\n", "is not a kubeconfig context name")])
 def test_a_local_config_needs_a_named_local_context(context, expected):
     with pytest.raises(LocalConfigError, match=expected):
         local_stack_config(EXAMPLE / "sales", Emulators(), context)

@@ -136,6 +136,16 @@ def test_missing_stack_config_names_key_and_file(mesh):
                                               "(pulumi config set dmesh:oidcProviderArn <value>)")
 
 
+@pytest.mark.parametrize("account", ['"12345678901"', '"123456789012\\n"', '"\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662"'])
+def test_an_account_id_that_is_not_twelve_ascii_digits_is_named(mesh, account):
+    """It goes into every ARN the domain writes: a trailing newline or other scripts' digits would make each one wrong."""
+    config = mesh / "marketing" / "Pulumi.dev.yaml"
+    config.write_text("\n".join(f"  dmesh:accountId: {account}" if "dmesh:accountId" in l else l for l in config.read_text().splitlines()) + "\n")
+    code, report = preview_json(str(mesh / "marketing"))
+    assert code == 2
+    assert "stack config 'dmesh:accountId' must be a 12-digit AWS account id" in report["errors"][0]["message"]
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert preview(str(tmp_path / "nothing")).returncode == 2
     result = preview(str(tmp_path))
