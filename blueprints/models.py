@@ -28,6 +28,9 @@ PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
 PRODUCT_REF = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
 CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
+# a file path or an image reference as written in a blueprint: no control characters (a NUL cannot even be opened)
+RELATIVE_PATH = r"^[^\x00-\x1f\x7f]+$"
+IMAGE = r"^[^\s\x00-\x1f\x7f]+$"
 GLUE_DESCRIPTION_MAX = 2048  # Glue databases and tables refuse longer descriptions
 
 # what each pattern means, for the messages of values that do not match it
@@ -39,6 +42,8 @@ PATTERN_HINTS = {
     PRODUCT_REF: "a product as <domain>.<product>, e.g. sales.orders",
     K8S_QUANTITY: "a Kubernetes quantity, e.g. 500m, 2, 1Gi",
     CRON: "a cron expression (five fields) or @hourly, @daily, @weekly, @monthly, @yearly",
+    RELATIVE_PATH: "a path relative to domain.yaml without control characters, e.g. contracts/orders.odcs.yaml",
+    IMAGE: "a container image reference without spaces or control characters, e.g. registry.example.com/team/job:1.2",
 }
 
 
@@ -103,7 +108,7 @@ class Grant(Document):
 
 
 class Pipeline(Document):
-    image: Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
+    image: Annotated[str, Field(min_length=1, pattern=IMAGE)]
     schedule: Schedule | None = None
     cpu: Quantity | None = None
     memory: Quantity | None = None
@@ -137,7 +142,7 @@ class Monitoring(Document):
 class DataProduct(Document):
     name: Annotated[str, Field(pattern=PRODUCT_NAME, min_length=3, max_length=32)]
     description: Annotated[str, Field(max_length=GLUE_DESCRIPTION_MAX, description="Free text; becomes the Glue description.")] = ""
-    contract: Annotated[str, Field(min_length=1, description="ODCS v3 contract, relative to domain.yaml.")]
+    contract: Annotated[str, Field(min_length=1, pattern=RELATIVE_PATH, description="ODCS v3 contract, relative to domain.yaml.")]
     classification: Classification
     output_ports: list[OutputPort] | None = None
     retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None

@@ -18,8 +18,11 @@ from pathlib import Path, PurePosixPath
 def resolve_below(base: Path, relative: str) -> Path:
     """`(base / relative).resolve()`, for a `base` that is already resolved (absolute, no links).
 
-    Raises OSError (ELOOP) for links that loop, which `Path.resolve()` reports as a RuntimeError before Python 3.13.
+    Raises OSError (ELOOP) for links that loop, which `Path.resolve()` reports as a RuntimeError before Python 3.13,
+    and OSError (EINVAL) for a NUL byte, which it reports as a ValueError.
     """
+    if "\x00" in relative:  # `os.lstat` would raise ValueError; no file can be named so
+        raise OSError(errno.EINVAL, "a path cannot hold a NUL byte", relative)
     pure = PurePosixPath(relative)
     if os.sep != "/" or pure.is_absolute() or ".." in pure.parts:
         return _resolved(base / relative)

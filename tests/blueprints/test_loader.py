@@ -148,6 +148,21 @@ def test_a_contract_linked_to_a_file_outside_the_domain_folder_is_refused(mesh, 
     assert "inside the domain folder" in finding.message and finding.field == "spec.dataProducts[1].contract"
 
 
+@pytest.mark.parametrize("path", ['"contracts/customers\\0.odcs.yaml"', '"contracts/customers.odcs.yaml\\t"', '"contracts/\\ncustomers.odcs.yaml"',
+                                  '"contracts/customers.odcs.yaml\\x7f"'])
+def test_a_contract_path_with_control_characters_is_a_finding(mesh, edit, presets, path):
+    edit("sales/domain.yaml", "contract: contracts/customers.odcs.yaml", f"contract: {path}")
+    [finding] = findings_of(mesh / "sales", presets)
+    assert finding.field == "spec.dataProducts[1].contract" and "without control characters" in finding.hint
+
+
+@pytest.mark.parametrize("image", ['"registry.example.com/job:1\\0"', '"registry.example.com/job:1\\n"', '"registry.example.com/job:1\\x1b[31m"'])
+def test_an_image_with_control_characters_is_a_finding(mesh, edit, presets, image):
+    edit("sales/domain.yaml", "image: registry.acme.example/sales/orders:1.4.2", f"image: {image}")
+    findings = findings_of(mesh / "sales", presets)
+    assert findings and all(f.field.endswith(".pipeline.image") and "control characters" in f.hint for f in findings)
+
+
 @pytest.mark.parametrize("with_contracts", [True, False])
 def test_a_contract_path_through_links_that_loop_is_a_finding(mesh, presets, with_contracts):
     contracts = mesh / "sales" / "contracts"

@@ -75,6 +75,13 @@ def test_links_that_loop_are_an_os_error_not_a_runtime_error(tree: Path, relativ
     assert caught.value.errno == errno.ELOOP
 
 
+@pytest.mark.parametrize("relative", ["contracts/\x00.yaml", "\x00", "../\x00"])
+def test_a_nul_byte_is_an_os_error(tree: Path, relative: str) -> None:
+    with pytest.raises(OSError) as caught:
+        resolve_below(tree, relative)
+    assert caught.value.errno == errno.EINVAL
+
+
 @pytest.mark.parametrize("relative", RELATIVE)
 def test_resolved_is_path_resolve_where_that_answers(tree: Path, relative: str) -> None:
     assert resolved(tree / relative) == (tree / relative).resolve()
