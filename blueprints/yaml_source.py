@@ -167,9 +167,14 @@ def _scalar(event: Any) -> Any:
     return _plain_scalar(event.value) if not event.style else event.value
 
 
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")  # also inside other scalars: those merely take the slow reading
+
+
 def _from_events(text: str) -> tuple[Any, dict[tuple[PathPart, ...], int]]:
     """The document and its lines from libyaml's events; `_RoundTrip` for anything outside the shapes it keeps."""
     if "\t" in text or _C_LOADER is None:  # where a tab may stand, libyaml (YAML 1.1) and ruamel (1.2) disagree
+        raise _RoundTrip
+    if _BLOCK_HEADER_COMMENT.search(text):  # `|#`: libyaml takes a comment without the space YAML requires; ruamel refuses
         raise _RoundTrip
     lines: dict[tuple[PathPart, ...], int] = {(): 1}
     # each open container: [value, path, pending key (mappings; _NO_KEY when a key is expected)]

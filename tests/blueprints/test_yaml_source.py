@@ -47,6 +47,7 @@ STRUCTURES = [
     "1: one\n2: two\n",
     "a: 1\n---\nb: 2\n",
     "a: [1, 2\n",
+    "|#\n", "a: |#\n  x\n", "a: >-#\n  x\n", "a: |2#\n  x\n", "a: | #fine\n  x\n", "a: x|#\n",  # a comment needs its space
     "a:\tb\n",
     "a: b: c\n",
     "key with spaces: v\n'quoted key': v\n\"dq\": v\n",
