@@ -167,14 +167,21 @@ def _scalar(event: Any) -> Any:
     return _plain_scalar(event.value) if not event.style else event.value
 
 
-_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")  # also inside other scalars: those merely take the slow reading
+# Where libyaml (YAML 1.1) and ruamel (1.2) part: such text goes to ruamel, which decides. A match inside a quoted
+# scalar merely takes the slow reading. Each case is in tests/blueprints/test_yaml_source.py's structure table.
+_LIBYAML_READS_DIFFERENTLY = re.compile(
+    "\t"  # where a tab may stand
+    "|[\x85\u2028\u2029]"  # line breaks in YAML 1.1 only: `a: 1\x85b: 2` is two keys to libyaml, malformed to ruamel
+    "|(?<=.)\ufeff"  # a byte order mark past the start, which libyaml skips
+    "|[|>][-+0-9]*#"  # `|#`: a comment without the space YAML requires, which libyaml takes
+    "|(?m:^\\.\\.\\.)",  # a document end marker: libyaml takes two in a row, ruamel does not
+    re.DOTALL,
+)
 
 
 def _from_events(text: str) -> tuple[Any, dict[tuple[PathPart, ...], int]]:
     """The document and its lines from libyaml's events; `_RoundTrip` for anything outside the shapes it keeps."""
-    if "\t" in text or _C_LOADER is None:  # where a tab may stand, libyaml (YAML 1.1) and ruamel (1.2) disagree
-        raise _RoundTrip
-    if _BLOCK_HEADER_COMMENT.search(text):  # `|#`: libyaml takes a comment without the space YAML requires; ruamel refuses
+    if _C_LOADER is None or _LIBYAML_READS_DIFFERENTLY.search(text):
         raise _RoundTrip
     lines: dict[tuple[PathPart, ...], int] = {(): 1}
     # each open container: [value, path, pending key (mappings; _NO_KEY when a key is expected)]
@@ -222,6 +229,8 @@ def _from_events(text: str) -> tuple[Any, dict[tuple[PathPart, ...], int]]:
             else:
                 path = ()
             if kind is libyaml.ScalarEvent:
+                if not stack and event.style in ("|", ">"):  # a block scalar at column 0 reads its `#` lines differently
+                    raise _RoundTrip
                 value: Any = _scalar(event)
             elif kind in (libyaml.MappingStartEvent, libyaml.SequenceStartEvent):
                 if event.anchor is not None or event.tag is not None:

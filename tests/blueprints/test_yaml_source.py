@@ -47,6 +47,9 @@ STRUCTURES = [
     "1: one\n2: two\n",
     "a: 1\n---\nb: 2\n",
     "a: [1, 2\n",
+    "a: 1\n\ufeff", "\ufeffa: 1\n", "a: \ufeffb\n",  # a byte order mark is for the start only
+    "a: 1\x85b: 2\n", "\x85a: 1\n", "\u2028- x\n", "a: b\u2029\n",  # line breaks of YAML 1.1 only
+    "|-\n#\n", "0\n...\n...", "a: 1\n...\n...\n", "a: 1\n...\n",  # a block scalar as the document; document end markers
     "|#\n", "a: |#\n  x\n", "a: >-#\n  x\n", "a: |2#\n  x\n", "a: | #fine\n  x\n", "a: x|#\n",  # a comment needs its space
     "a:\tb\n",
     "a: b: c\n",
@@ -164,7 +167,8 @@ def test_generated_documents_read_the_same_both_ways(data, flow, indent):
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(list(string.printable) + [": ", "- ", "\n  ", "&a", "*a", "!!", "? ", "é", "---", "...", "'", '"', "|", ">",
-                                                           "{", "}", "[", "]", "#", "0x", "1.5", "true", "null", "~"]), max_size=60).map("".join))
+                                                           "{", "}", "[", "]", "#", "0x", "1.5", "true", "null", "~",
+                                                           "|-", "\r", "\x85", "\u2028", "\ufeff"]), max_size=60).map("".join))
 def test_arbitrary_text_is_never_read_differently(text):
     _agree(text)
 
