@@ -11,7 +11,6 @@ printed for the pull request the producer's owners review.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import shutil
 import tempfile
@@ -23,6 +22,8 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from blueprints import DomainSpec, ProductRef, load_mesh
+
+from .atomic import replace_text
 
 
 class AccessError(Exception):
@@ -197,10 +198,7 @@ def write(edits: list[Edit]) -> None:
     if changed:
         raise AccessError(f"{', '.join(map(str, changed))} changed meanwhile; nothing was written, run it again")
     for edit in edits:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{edit.file.name}.", dir=edit.file.parent)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(edit.after)
-        os.replace(temporary, edit.file)
+        replace_text(edit.file, edit.after)
 
 
 def grant_matrix(domains: Mapping[str, DomainSpec]) -> list[dict[str, Any]]:

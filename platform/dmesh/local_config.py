@@ -7,14 +7,15 @@ user names, never the dev stack's, so a local deploy cannot reach a shared clust
 
 from __future__ import annotations
 
+import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from .atomic import replace_text
 from .local import DEFAULT_ENDPOINT, DEFAULT_MOTO_ENDPOINT, LOCALSTACK_SERVICES
 from .review.project import ProjectError, read_stack_file, settings_file
 
@@ -99,12 +100,7 @@ def write_local_config(project: Path, emulators: Emulators, kube_context: str, s
     config = local_stack_config(project, emulators, kube_context)
     target = project / settings_file(stack)
     kept = {k: v for k, v in _stack_file(target).items() if k != "config"} if target.is_file() else {}
-    fd, tmp = tempfile.mkstemp(dir=project, prefix=f".{target.stem}.", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            YAML().dump({**kept, "config": config}, handle)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = io.StringIO()
+    YAML().dump({**kept, "config": config}, text)
+    replace_text(target, text.getvalue())
     return target

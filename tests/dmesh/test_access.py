@@ -22,6 +22,8 @@ def snapshot(root: Path) -> dict[str, str]:
 def test_a_request_edits_both_blueprints_keeps_comments_and_prints_the_diff(mesh, edit):
     edit("marketing/domain.yaml", "# yaml-language-server", "# Marketing: owned by the growth team\n# yaml-language-server")
     edit("marketing/domain.yaml", "      retentionDays: 30\n", "      retentionDays: 30  # clicks age fast\n")
+    for name in ("marketing/domain.yaml", "ml-features/domain.yaml"):
+        (mesh / name).chmod(0o644)  # what a checkout gives: the CI user that reviews the change must still read them
     before = snapshot(mesh)
     result = dmesh("access", "request", "ml-features.churn-scores", "marketing.web-events", "--reason", "web activity\nas a feature",
                    "--mesh-root", str(mesh))
@@ -40,6 +42,7 @@ def test_a_request_edits_both_blueprints_keeps_comments_and_prints_the_diff(mesh
     domains = load_mesh(mesh, {}).domains
     assert "ml-features" in domains["marketing"].product("web-events").grants
     assert ProductRef("marketing", "web-events") in domains["ml-features"].product("churn-scores").inputs
+    assert all((mesh / name).stat().st_mode & 0o777 == 0o644 for name in ("marketing/domain.yaml", "ml-features/domain.yaml"))
     # and revoking it gives back the files byte for byte
     assert dmesh("access", "revoke", "ml-features.churn-scores", "marketing.web-events", "--mesh-root", str(mesh)).returncode == 0
     assert snapshot(mesh) == before

@@ -8,7 +8,6 @@ temporary copy) has been previewed, diffed and validated.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -19,6 +18,7 @@ from ruamel.yaml import YAML
 
 from blueprints import DOMAIN_FILE, DomainSpec, load_mesh
 
+from ..atomic import replace_text
 from .diff import DomainDiff, diff_registrations
 from .snapshot import capture
 
@@ -88,17 +88,6 @@ def plan(domains: Mapping[str, DomainSpec], preset: str, only: Iterable[str] = (
     return rewrites, notes
 
 
-def _atomic_write(file: Path, text: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @dataclass
 class Outcome:
     rewrites: list[Rewrite]
@@ -139,6 +128,6 @@ def upgrade(root: Path, preset: str, levels: Mapping[str, str], only: Iterable[s
     if changed:
         raise UpgradeError(f"{', '.join(map(str, changed))} changed while the upgrade was previewed; nothing was written, run it again")
     for r in rewrites:
-        _atomic_write(r.file, r.text)
+        replace_text(r.file, r.text)
     return Outcome(rewrites, notes, diffs, findings, True)
 
