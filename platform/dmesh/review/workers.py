@@ -129,9 +129,14 @@ class Workers:
         self._zygote: Zygote | None = None
         self._judge: Zygote | None = None
 
-    def start(self) -> None:
-        """Start the processes now, so their imports overlap the caller's work (they are otherwise started on first use)."""
+    def start(self, judge: bool = True) -> None:
+        """Start the processes now, so their imports overlap the caller's work (they are otherwise started on first use);
+        `judge=False` starts the programs' process alone (`start_judge` the other)."""
         self._zygote_for_run()
+        if judge:
+            self._judge_for_run()
+
+    def start_judge(self) -> None:
         self._judge_for_run()
 
     def _zygote_for_run(self) -> Zygote | None:

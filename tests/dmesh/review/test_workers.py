@@ -1,0 +1,46 @@
+"""The review's long-lived processes start when their work is next: programs before validation, the judge after it."""
+
+from __future__ import annotations
+
+from meshtest import EXAMPLE_MESH
+
+from dmesh.governance.config import load_platform_config
+from dmesh.review import runner
+from dmesh.review.workers import Workers
+
+
+def test_the_judge_starts_on_its_own_call():
+    workers = Workers(fork=True, judge=True)
+    try:
+        workers.start(judge=False)
+        assert workers._zygote is not None and workers._zygote.alive and workers._judge is None
+        workers.start_judge()
+        assert workers._judge is not None and workers._judge.alive
+    finally:
+        workers.stop()
+    assert not workers._zygote.alive and not workers._judge.alive
+
+
+def test_a_review_starts_the_judge_once_the_mesh_is_validated(monkeypatch):
+    """Three processes loading at once on two cores slowed the forking worker the first program waits for."""
+    events: list[str] = []
+    validate, start, start_judge = runner.validate_mesh, Workers.start, Workers.start_judge
+
+    def validating(*args, **kwargs):
+        events.append("validate")
+        return validate(*args, **kwargs)
+
+    def starting(self, judge=True):
+        events.append(f"start judge={judge}")
+        start(self, judge)
+
+    def starting_judge(self):
+        events.append("start judge")
+        start_judge(self)
+
+    monkeypatch.setattr(runner, "validate_mesh", validating)
+    monkeypatch.setattr(Workers, "start", starting)
+    monkeypatch.setattr(Workers, "start_judge", starting_judge)
+    report = runner.review(EXAMPLE_MESH / "sales", load_platform_config())
+    assert report.exit_code == 0 and report.summary.resources > 0
+    assert events == ["start judge=False", "validate", "start judge"]
