@@ -131,7 +131,7 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path,
                                         f"duplicate grant to {grant!r}", "list each domain once"))
         try:
             contract_file = resolve_below(folder, product.contract)
-        except OSError as exc:  # symbolic links that loop: the path leads nowhere
+        except OSError as exc:  # symbolic links that loop, or a NUL byte: the path leads nowhere
             findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
                                     f"contract path {product.contract!r} cannot be followed: {exc.strerror}",
                                     "point it at the contract file itself, e.g. contracts/<product>.odcs.yaml"))
