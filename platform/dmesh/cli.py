@@ -244,40 +244,48 @@ def preview(
     Exit 0 when clean, 1 on a mandatory violation, 2 on invalid input or a failing program.
     Example: `dmesh preview domain_stacks --format sarif -o review.sarif`.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from .review.workers import Workers
 
-    output = _checked_output(output)
-    part = None
-    if shard is not None:
-        from .review.shard import parse
-
-        try:
-            part = parse(shard)
-        except ValueError as exc:
-            raise _usage_error(str(exc)) from None
-
-    from .governance.config import load_platform_config, levels
-    from .review.runner import review
-    from .validation import UsageError
-
-    platform_config = _governance(load_platform_config)
-
-    err = _console(stderr=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # a CI job cancelled: stop the workers as Ctrl-C would
+    # The forking worker starts before anything else loads (the checks below load the blueprints), so its imports
+    # overlap the rest of the start-up: one domain through the CLI 1.43 s -> 1.34 s. The review stops it.
+    workers = Workers.for_review() if path.is_dir() else None
     try:
-        if err.is_terminal:
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=err, transient=True) as bar:
-                task = bar.add_task("running programs under mocks", total=None)
-                report = review(path, platform_config, stack, jobs,
-                                lambda msg, total: bar.update(task, description=msg, total=total, advance=1), part)
-        else:
-            report = review(path, platform_config, stack, jobs, shard=part)
-    except UsageError as exc:
-        raise _usage_error(str(exc)) from None
-    except KeyboardInterrupt:
-        err.print("interrupted: the review was stopped and its workers ended", highlight=False)
-        raise typer.Exit(130) from None
+        output = _checked_output(output)
+        part = None
+        if shard is not None:
+            from .review.shard import parse
+
+            try:
+                part = parse(shard)
+            except ValueError as exc:
+                raise _usage_error(str(exc)) from None
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from .governance.config import load_platform_config, levels
+        from .review.runner import review
+        from .validation import UsageError
+
+        platform_config = _governance(load_platform_config)
+        err = _console(stderr=True)
+        signal.signal(signal.SIGTERM, _interrupt)  # a CI job cancelled: stop the workers as Ctrl-C would
+        try:
+            if err.is_terminal:
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                              console=err, transient=True) as bar:
+                    task = bar.add_task("running programs under mocks", total=None)
+                    report = review(path, platform_config, stack, jobs,
+                                    lambda msg, total: bar.update(task, description=msg, total=total, advance=1), part, workers)
+            else:
+                report = review(path, platform_config, stack, jobs, shard=part, workers=workers)
+        except UsageError as exc:
+            raise _usage_error(str(exc)) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: the review was stopped and its workers ended", highlight=False)
+            raise typer.Exit(130) from None
+    finally:  # a usage or configuration error before the review: its workers end here
+        if workers is not None:
+            workers.stop()
     _write_review(report, format, output, lambda: levels(platform_config))
     if output is not None:
         s = report.summary

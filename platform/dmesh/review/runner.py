@@ -8,8 +8,6 @@ Programs run in parallel worker processes (one per project). As soon as one has 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -56,32 +54,33 @@ def _mesh_target(path: Path) -> Target | None:
 
 
 def review(path: Path, platform_config: PlatformConfig, stack: str = "dev", jobs: int | None = None,
-           progress: Progress | None = None, shard: tuple[int, int] | None = None) -> ReviewReport:
-    """Review every project under `path` (or shard I of N of them) under the resolved rule book; raises UsageError when there is nothing to review."""
+           progress: Progress | None = None, shard: tuple[int, int] | None = None, workers: Workers | None = None) -> ReviewReport:
+    """Review every project under `path` (or shard I of N of them) under the resolved rule book; raises UsageError when there is nothing to review.
+
+    `workers` (`Workers.for_review()`, started early by the caller) are the review's to stop, as the ones it starts.
+    """
     started = time.perf_counter()
+    try:
+        folders = _chosen(path, shard)
+        if workers is None:  # the forking worker loads (about a second) while the mesh is validated: the first program waits for it
+            workers = Workers.for_review()
+        return _review(path, folders, platform_config, stack, jobs, progress or (lambda _msg, _total: None), workers, started)
+    finally:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI), an error or success: no process outlives the review
+        if workers is not None:
+            workers.stop()
+
+
+def _chosen(path: Path, shard: tuple[int, int] | None) -> list[Path]:
     if not path.is_dir():
         raise UsageError(f"no such folder: {path}")
     folders = project_folders(path)
     if not folders:
         raise UsageError(f"{path} holds no Pulumi project (a folder with Pulumi.yaml) and no domain")
-    if shard is not None:
-        folders = split(folders, shard[1])[shard[0] - 1]
-    report_step = progress or (lambda _msg, _total: None)
-    handover = Path(tempfile.mkdtemp(prefix="dmesh-specs-"))  # private (0700): the validated specs for the programs
-    # The forking worker loads (about a second) while the mesh is validated: the first program waits for it. The judging
-    # process starts once validation is done: it is needed only when that program has run, and three processes
-    # loading at once on two cores slowed the forking worker (one domain of a 200-domain mesh, 5 runs each: 1.63 s -> 1.51 s).
-    workers = Workers(env={handoff.ENV: str(handover / "specs.pickle")}, judge=True)
-    workers.start(judge=False)
-    try:
-        return _review(path, folders, platform_config, stack, jobs, report_step, workers, handover, started)
-    finally:  # Ctrl-C, SIGTERM (raised as KeyboardInterrupt by the CLI), an error or success: no process outlives the review
-        workers.stop()
-        shutil.rmtree(handover, ignore_errors=True)
+    return split(folders, shard[1])[shard[0] - 1] if shard is not None else folders
 
 
 def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, stack: str, jobs: int | None, report_step: Progress,
-            workers: Workers, handover: Path, started: float) -> ReviewReport:
+            workers: Workers, started: float) -> ReviewReport:
     errors: list[ReviewError] = []
     specs: dict[Path, DomainSpec] = {}
     broken: set[Path] = set()
@@ -94,6 +93,8 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
         # a domain whose blueprint is invalid is reported, not run: its program would stop on the same error
         broken = {r for r in reviewed if any(resolved(f.file).is_relative_to(r) for f in findings)}
 
+    # The judging process starts now, not with the forking worker: it is needed only once a program has run, and three
+    # processes loading at once on two cores slowed the forking worker (one domain of a 200-domain mesh: 1.63 s -> 1.51 s).
     workers.start_judge()
     runnable: list[Project] = []
     for folder in folders:
@@ -104,8 +105,8 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
         except ProjectError as exc:
             errors.append(ReviewError(domain=folder.name, file=str(folder / PROJECT_FILE), line=0, message=str(exc)))
 
-    if specs:
-        handoff.write(handover / "specs.pickle", {spec.name: spec for spec in specs.values()})
+    if specs and workers.specs_file is not None:
+        handoff.write(workers.specs_file, {spec.name: spec for spec in specs.values()})
 
     def judging(project: Project) -> Judging:
         spec = specs.get(project.folder)

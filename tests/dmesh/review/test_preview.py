@@ -267,3 +267,29 @@ def test_validate_and_preview_agree_about_a_domain_whose_sibling_is_invalid(mesh
     for (file, line, message), (p_file, p_line, p_message) in zip(by_validate, by_preview, strict=True):
         assert (file, line) == (p_file, p_line) and p_message.startswith(message)  # the review adds the finding's hint
     assert all(str(mesh / "sales" / "domain.yaml") in message for _, _, message in by_validate)
+
+
+def _processes_with_tmpdir(tmpdir: Path) -> list[int]:
+    marker = f"TMPDIR={tmpdir}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker in (proc / "environ").read_bytes().split(b"\0") and _alive(int(proc.name)):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("args", [["--shard", "3/2"], ["--output", "{tmp}/missing/report.json"], ["--output", "{tmp}"]],
+                         ids=["bad-shard", "output-in-missing-folder", "output-is-a-folder"])
+def test_a_usage_error_after_the_workers_started_leaves_none_behind(tmp_path, args):
+    """The CLI starts the forking worker before it checks the rest of the command line (to overlap its imports)."""
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    result = subprocess.run([sys.executable, "-m", "dmesh", "preview", str(REPO / "domain_stacks" / "sales"),
+                             *[a.format(tmp=tmp_path) for a in args]], capture_output=True, text=True, cwd=REPO, timeout=300,
+                            env={**os.environ, "TMPDIR": str(tmpdir)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert list(tmpdir.iterdir()) == []  # the handover folder is gone
+    assert _processes_with_tmpdir(tmpdir) == []

@@ -44,3 +44,16 @@ def test_a_review_starts_the_judge_once_the_mesh_is_validated(monkeypatch):
     report = runner.review(EXAMPLE_MESH / "sales", load_platform_config())
     assert report.exit_code == 0 and report.summary.resources > 0
     assert events == ["start judge=False", "validate", "start judge"]
+
+
+def test_a_review_s_workers_own_a_private_handover_folder_gone_when_they_stop():
+    workers = Workers.for_review()
+    try:
+        folder = workers.specs_file.parent
+        assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+        assert workers._zygote is not None and workers._judge is None  # the judge waits for the mesh to be validated
+        assert workers._env["DMESH_SPEC_CACHE"] == str(workers.specs_file)
+    finally:
+        workers.stop()
+    assert not folder.exists()
+    workers.stop()  # stopping twice is harmless: the CLI and the review both stop what they share
