@@ -100,6 +100,8 @@ def load_project(folder: Path, stack: str) -> Project:
     folder = folder.resolve()
     settings = _read(folder / PROJECT_FILE, _ProjectFile, "https://www.pulumi.com/docs/iac/concepts/projects/project-file/")
     runtime = settings.runtime.name if settings.runtime else None
+    if runtime is None:
+        raise ProjectError(f"{folder / PROJECT_FILE}: runtime is missing; add `runtime: python` (dmesh preview runs Python programs)")
     if runtime != "python":
         raise ProjectError(f"{folder / PROJECT_FILE}: runtime is {runtime!r}; dmesh preview runs Python programs only")
     main_dir = resolved(folder / (settings.main or "."))  # a `main` through links that loop finds no program, below

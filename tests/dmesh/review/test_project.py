@@ -43,7 +43,7 @@ BAD = [
     ("name: x\nruntime: [python]\n", None, "Pulumi.yaml: runtime must be a runtime name (python) or a mapping with a name, not ['python']"),
     ("name: x\nruntime: {options: {}}\n", None, "Pulumi.yaml: runtime.name is missing"),
     ("name: x\nruntime: nodejs\n", None, "runtime is 'nodejs'; dmesh preview runs Python programs only"),
-    ("name: x\n", None, "runtime is None"),
+    ("name: x\n", None, "Pulumi.yaml: runtime is missing; add `runtime: python`"),
     ("name: x\nruntime: python\nmain: 5\n", None, "Pulumi.yaml: main must be a string, not 5"),
     ("name: x\nruntime: python\nconfig: [1, 2]\n", None, "Pulumi.yaml: config must be a mapping, not [1, 2]"),
     ("name: x\nruntime: python\nconfig: {1: 2}\n", None, "Pulumi.yaml: config.1.[key] must be a string, not 1"),
