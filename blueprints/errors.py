@@ -48,3 +48,7 @@ class BlueprintError(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = sorted(findings, key=lambda f: (str(f.file), f.line, f.field))
         super().__init__("\n".join(f.render() for f in self.findings))
+
+
+class PresetError(BlueprintError):
+    """A packaged preset is invalid: the platform's bug, which stops a mesh's load instead of failing one domain."""

@@ -214,6 +214,7 @@ def load_domain(folder: Path, presets: dict[str, Preset], with_contracts: bool =
         folder=resolved,
         file=resolve_below(resolved, DOMAIN_FILE),
         lines=_lines(source.index),
+        deprecation=preset.deprecated.note() if preset.deprecated else None,
     )
     name_findings = _name_findings(spec)
     if name_findings:

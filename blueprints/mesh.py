@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import naming
-from .errors import BlueprintError, Finding
-from .loader import load_domain
+from .errors import BlueprintError, Finding, PresetError
 from .spec_cache import SpecCache
-from .models import Preset
-from .presets import load_presets
 from .spec import DomainSpec, ProductRef
 from .vocabulary import DOMAIN_FILE, PERSONAL_DATA, PROJECT_FILE
+
+if TYPE_CHECKING:
+    from .models import Preset
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,12 @@ def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], brok
 
 
 def _load(folder: Path, presets: Mapping[str, Preset], with_contracts: bool) -> DomainSpec:
+    from .loader import load_domain  # its models, YAML readers and schema checks load on the first domain not cached
+
     return load_domain(folder, dict(presets), with_contracts=with_contracts)
 
 
-def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
+def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
     """Load every domain under `root` and run the mesh checks; collects findings, raises nothing.
 
     With a `focus` domain folder, only that domain and the domains it reads are loaded with their contracts; the
@@ -180,7 +183,6 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] |
     classifications), so every mesh-level error involving the focus is still found at a fraction of the cost.
     Contract errors of the other domains are theirs: `dmesh validate` of the whole mesh reports them.
     """
-    presets = presets if presets is not None else load_presets()
     domains: dict[str, DomainSpec] = {}
     findings: list[Finding] = []
     broken: set[str] = set()
@@ -191,11 +193,13 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: dict[str, Preset] |
     if focus is not None:
         focus = focus.resolve()
         folders = sorted(folders, key=lambda f: f.resolve() != focus)  # the focus first: it says which domains it reads
-    cache = SpecCache(presets)
+    cache = SpecCache(presets)  # None: the packaged presets, read only when a domain is not in the cache
     for folder in folders:
         complete = full is None or folder.name in full
         try:
             spec = cache.load(folder, complete, _load)
+        except PresetError:  # a broken packaged preset is the platform's bug, not this domain's finding
+            raise
         except BlueprintError as exc:
             findings += exc.findings
             broken.add(folder.name)

@@ -226,6 +226,10 @@ class Deprecation(Document):
     message: Annotated[str, Field(min_length=1, description="What domains on this preset should do.")]
     date: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="When support ends (YYYY-MM-DD).")]
 
+    def note(self) -> str:
+        """What `dmesh validate` warns and `dmesh upgrade status` shows of a domain on this preset."""
+        return f"{self.message} (until {self.date})"
+
 
 class Preset(Document):
     """A golden-path preset owned by the platform team (`blueprints/presets/<name>@<major>.yaml`)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import BlueprintError, Finding
+from .errors import Finding, PresetError
 from .models import Preset
 from .yaml_source import format_path, read_yaml
 
@@ -30,5 +30,5 @@ def load_presets(directory: Path = PRESETS_DIR) -> dict[str, Preset]:
             findings.append(Finding(file, 1, "name", f"preset declares {ref} but the file is named {file.name}", "keep file name and name@version equal"))
         presets[ref] = preset
     if findings:
-        raise BlueprintError(findings)
+        raise PresetError(findings)
     return presets

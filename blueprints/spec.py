@@ -161,6 +161,9 @@ class DomainSpec:
     folder: Path
     file: Path
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # the preset's deprecation note, if it is deprecated: kept with the spec (and cached with it, the presets being part
+    # of the cache's key), so warning about it reads no preset
+    deprecation: str | None = None
 
     @property
     def classification(self) -> str:

@@ -129,17 +129,13 @@ def validate(
 
 def _deprecation_warnings(mesh, target) -> list:
     """Domains on a deprecated preset: a warning with the preset's message, never an error (exit code unchanged)."""
-    from blueprints import Finding, load_presets
+    from blueprints import Finding
 
-    from .fleet import deprecation_of
-
-    presets = load_presets()
     warnings = []
     for spec in sorted(mesh.domains.values(), key=lambda s: s.name):
-        message = deprecation_of(presets.get(spec.preset))
-        if message and (target.domain is None or spec.folder == target.domain):
-            warnings.append(Finding(spec.file, spec.line_of("spec.blueprint"), "spec.blueprint", f"preset {spec.preset} is deprecated: {message}",
-                                    "`dmesh upgrade status` shows the newer presets"))
+        if spec.deprecation and (target.domain is None or spec.folder == target.domain):
+            warnings.append(Finding(spec.file, spec.line_of("spec.blueprint"), "spec.blueprint",
+                                    f"preset {spec.preset} is deprecated: {spec.deprecation}", "`dmesh upgrade status` shows the newer presets"))
     return warnings
 
 

@@ -36,9 +36,7 @@ def latest_versions(presets: Mapping[str, Preset]) -> dict[str, str]:
 
 
 def deprecation_of(preset: Preset | None) -> str | None:
-    if preset is None or preset.deprecated is None:
-        return None
-    return f"{preset.deprecated.message} (until {preset.deprecated.date})"
+    return preset.deprecated.note() if preset is not None and preset.deprecated is not None else None
 
 
 def fleet_status(domains: Mapping[str, DomainSpec], presets: Mapping[str, Preset]) -> list[DomainStatus]:

@@ -151,3 +151,38 @@ def test_a_complete_entry_whose_contract_changed_does_not_serve_a_summary(mesh, 
     with pytest.raises(BlueprintError, match="not found"):
         SpecCache(presets).load(mesh / "sales", False, load)
     assert load.calls == 2
+
+
+def test_without_presets_the_packaged_ones_are_read_only_when_a_domain_is_not_cached(mesh, store, monkeypatch):
+    """Their files are part of the code digest; reading them takes the models and YAML readers, 45 ms of a cached run."""
+    import blueprints.presets
+
+    reads = []
+    real = blueprints.presets.load_presets
+    monkeypatch.setattr(blueprints.presets, "load_presets", lambda *a: reads.append(1) or real(*a))
+    first = SpecCache().load(mesh / "sales", True, Counting())
+    assert reads == [1]
+    assert SpecCache().load(mesh / "sales", True, Counting()) == first and reads == [1]
+    assert first == SpecCache(load_presets()).load(mesh / "sales", True, Counting())  # the same spec as with them named
+
+
+def test_a_broken_packaged_preset_stops_the_mesh_load_instead_of_failing_a_domain(mesh, store, monkeypatch):
+    import blueprints.presets
+    from blueprints.errors import Finding, PresetError
+
+    broken = PresetError([Finding(Path("batch@1.yaml"), 1, "name", "preset declares batch@9 but the file is named batch@1.yaml")])
+    monkeypatch.setattr(blueprints.presets, "load_presets", lambda *a: (_ for _ in ()).throw(broken))
+    with pytest.raises(PresetError):
+        load_mesh(mesh, {})
+
+
+def test_a_cached_validation_loads_neither_the_loader_nor_its_models(mesh, store):
+    import subprocess
+    import sys
+
+    probe = ("import sys; from pathlib import Path; from dmesh.validation import Target, validate_mesh; "
+             "_, findings = validate_mesh(Target(Path(sys.argv[1]), None)); assert not findings, findings; "
+             "print(sorted(m for m in ('blueprints.loader', 'blueprints.models', 'blueprints.yaml_source', 'blueprints.presets') if m in sys.modules))")
+    runs = [subprocess.run([sys.executable, "-c", probe, str(mesh)], capture_output=True, text=True, timeout=120) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert runs[0].stdout.strip() != "[]" and runs[1].stdout.strip() == "[]"  # the first run fills the cache

@@ -38,19 +38,22 @@ def test_each_domain_with_its_preset_and_the_newest_major(presets):
     assert latest_versions(presets)["batch"] == "batch@2"
 
 
-def test_a_deprecated_preset_warns_in_validate_without_failing(monkeypatch, presets):
-    import blueprints
-
+@pytest.mark.parametrize("cached", [False, True], ids=["loaded", "from-the-spec-cache"])
+def test_a_deprecated_preset_warns_in_validate_without_failing(monkeypatch, tmp_path, presets, cached):
+    """The note travels with the domain's spec, so a validation served from the cache warns without reading a preset."""
     from dmesh.cli import _deprecation_warnings
     from dmesh.validation import resolve_target
 
-    monkeypatch.setattr(blueprints, "load_presets", lambda *a: presets)
-    target = resolve_target(EXAMPLE_MESH)
-    [warning] = _deprecation_warnings(load_mesh(EXAMPLE_MESH, {}), target)
+    monkeypatch.setenv("DMESH_CACHE_DIR", str(tmp_path / "cache"))
+    mesh = load_mesh(EXAMPLE_MESH, {}, presets)
+    if cached:
+        monkeypatch.setattr("blueprints.loader.load_domain", lambda *a, **k: pytest.fail("not served from the cache"))
+        mesh = load_mesh(EXAMPLE_MESH, {}, presets)
+    [warning] = _deprecation_warnings(mesh, resolve_target(EXAMPLE_MESH))
     sales = EXAMPLE_MESH / "sales" / "domain.yaml"
     assert (warning.file, warning.field) == (sales.resolve(), "spec.blueprint")
     assert warning.message == "preset batch@1 is deprecated: move to batch@2 (intelligent tiering) (until 2027-06-30)"
-    assert _deprecation_warnings(load_mesh(EXAMPLE_MESH, {}), resolve_target(EXAMPLE_MESH / "marketing")) == []
+    assert _deprecation_warnings(mesh, resolve_target(EXAMPLE_MESH / "marketing")) == []
 
 
 def test_status_command_on_the_example_mesh():
