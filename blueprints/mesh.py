@@ -176,7 +176,8 @@ def _load(folder: Path, presets: Mapping[str, Preset], with_contracts: bool) -> 
 
 
 def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
-    """Load every domain under `root` and run the mesh checks; collects findings, raises nothing.
+    """Load every domain under `root` and run the mesh checks; collects findings (a broken packaged preset, the
+    platform's bug, raises PresetError).
 
     With a `focus` domain folder, only that domain and the domains it reads are loaded with their contracts; the
     others are read from their domain.yaml alone, which is all the mesh checks use (names, ports, inputs, grants,
