@@ -243,7 +243,7 @@ def preview(
     from .review.workers import Workers
 
     # The forking worker starts before anything else loads (the checks below load the blueprints), so its imports
-    # overlap the rest of the start-up: one domain through the CLI 1.43 s -> 1.34 s. The review stops it.
+    # overlap the rest of the start-up: one domain through the CLI, 7 runs each, 1.40 s -> 1.32 s. The review stops it.
     workers = Workers.for_review() if path.is_dir() else None
     try:
         output = _checked_output(output)

@@ -134,10 +134,9 @@ class Workers:
 
     @classmethod
     def for_review(cls) -> Workers:
-        """A review's workers, the forking one started now so its imports overlap whatever the caller loads next (the
-        CLI calls this before importing the review itself: one domain, 1.43 s -> 1.34 s). The programs find the specs
-        the review validated at `specs_file` (a private folder, gone with `stop`); the judging process starts with
-        `start_judge`, once the review has validated the mesh."""
+        """A review's workers, the forking one started now so its imports overlap whatever the caller loads next (see
+        the CLI's `preview`). The programs find the specs the review validated at `specs_file` (a private folder, gone
+        with `stop`); the judging process starts with `start_judge`, once the review has validated the mesh."""
         handover = Path(tempfile.mkdtemp(prefix="dmesh-specs-"))  # 0700
         workers = cls(env={handoff.ENV: str(handover / "specs.pickle")}, judge=True)
         workers._handover = handover
