@@ -55,6 +55,8 @@ def resolved(path: Path) -> Path:
     """
     try:
         return path.resolve()
+    except ValueError:  # a NUL byte: no file has such a name, so nothing in it can be a link
+        return path.absolute()
     except RuntimeError:
         absolute = path.absolute()
         if absolute.parent == absolute:

@@ -87,6 +87,10 @@ def test_resolved_is_path_resolve_where_that_answers(tree: Path, relative: str) 
     assert resolved(tree / relative) == (tree / relative).resolve()
 
 
+def test_resolved_never_raises_on_a_nul_byte(tree: Path) -> None:
+    assert resolved(tree / "contracts" / "x\x00.yaml") == tree / "contracts" / "x\x00.yaml"
+
+
 @pytest.mark.parametrize("relative", ["loop-a", "loop-a/file.yaml", "loop-a/deeper/file.yaml"])
 def test_resolved_leaves_a_loop_unresolved_below_its_resolved_parent(tree: Path, relative: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """What Python 3.13 answers; a finding's file can be such a link, and showing the finding must not raise."""

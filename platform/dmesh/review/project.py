@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
+from blueprints.errors import BlueprintError
 from blueprints.paths import resolved
 from blueprints.vocabulary import PROJECT_FILE
+from blueprints.yaml_source import read_yaml
 
 
 class ProjectError(Exception):
@@ -68,10 +67,12 @@ _PROBLEMS = {"model_type": "must be a mapping", "dict_type": "must be a mapping"
 
 
 def _read(file: Path, model: type[_Model], reference: str) -> _Model:
+    """Read with the blueprints' reader, bounded in size, depth and alias expansion: a domain team writes these files
+    too, and the config they hold is serialized for every program (an alias bomb there once hung the review)."""
     try:
-        data = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
-    except (OSError, YAMLError, UnicodeDecodeError) as exc:
-        raise ProjectError(f"{file}: cannot read: {' '.join(str(exc).split())}") from None
+        data = read_yaml(file).data
+    except BlueprintError as exc:
+        raise ProjectError(f"{file}: cannot read: {'; '.join(' '.join(f.message.split()) for f in exc.findings)}") from None
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:  # the first problem is enough to say why the project cannot run

@@ -52,6 +52,11 @@ BAD = [
     ("name: x\nruntime: python\n", "config: [1]\n", "Pulumi.dev.yaml: config must be a mapping, not [1]"),
     ("name: x\nruntime: python\n", "config: {a: [\n", "Pulumi.dev.yaml: cannot read"),
     ("name: [unclosed\n", None, "Pulumi.yaml: cannot read"),
+    ('name: x\nruntime: python\nmain: "sub\\0dir"\n', None, "no __main__.py to run"),  # a NUL byte: no such folder, no traceback
+    ("name: x\nruntime: python\nconfig:\n  l0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+     + "".join(f"  l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9)), None,
+     "Pulumi.yaml: cannot read: the document expands to more than"),  # an alias bomb: the config is serialized per program
+    ("name: x\nruntime: python\n", "config:\n  a: !custom x\n", "Pulumi.dev.yaml: cannot read: the YAML tag !custom"),
 ]
 
 
