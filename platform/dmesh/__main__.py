@@ -1,3 +1,3 @@
-from dmesh.cli import app
+from dmesh.entry import main
 
-app(prog_name="dmesh")
+main()

@@ -281,10 +281,13 @@ def _processes_with_tmpdir(tmpdir: Path) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("args", [["--shard", "3/2"], ["--output", "{tmp}/missing/report.json"], ["--output", "{tmp}"]],
-                         ids=["bad-shard", "output-in-missing-folder", "output-is-a-folder"])
+@pytest.mark.parametrize("args", [["--shard", "3/2"], ["--output", "{tmp}/missing/report.json"], ["--output", "{tmp}"],
+                                  ["--no-such-option"], ["--jobs", "0"], ["--format", "xml"], ["extra-argument"]],
+                         ids=["bad-shard", "output-in-missing-folder", "output-is-a-folder", "unknown-option", "jobs-below-one",
+                              "unknown-format", "extra-argument"])
 def test_a_usage_error_after_the_workers_started_leaves_none_behind(tmp_path, args):
-    """The CLI starts the forking worker before it checks the rest of the command line (to overlap its imports)."""
+    """The executable starts the forking worker before it reads the command line (`dmesh/entry.py`): an option click
+    refuses before the verb runs, or one the verb refuses, must still end it."""
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     result = subprocess.run([sys.executable, "-m", "dmesh", "preview", str(REPO / "domain_stacks" / "sales"),
