@@ -7,10 +7,13 @@ one), runs the worker's `main` for one project and leaves with `os._exit`. The b
 imports: the review hands every program its validated specs (`blueprints/handoff.py`).
 
 Role `judge`: the policy pack's analyzer (`judge.py`) is built once; each program's registrations are judged as
-soon as the program has run, side by side with the programs still running.
+soon as the program has run, side by side with the programs still running. Where programs are forked, the judge is
+forked too, from the programs' process once that has loaded: it then loads only the pack's own modules.
 
-`python -m dmesh.review.zygote ROLE fork` forks a child per request (Linux only); `ROLE inline` handles the requests
-one after another in this process, as the judge does (programs, where there is no fork, run in fresh workers).
+`python -m dmesh.review.zygote ROLE fork [FD]` forks a child per request (Linux only); `ROLE inline` handles the
+requests one after another in this process, as the judge does (programs, where there is no fork, run in fresh
+workers). With FD, a socket handed over at start, the request `{"id", "serve": ROLE}` forks one child that serves
+ROLE inline over that socket, with the same protocol.
 
 Protocol, one JSON object per line: a request on stdin (`{"id", "output", ...}`); on stdout `{"id", "pid"}` when
 a child started and `{"id", "code"}` when the request was handled. Whatever a request prints goes to
@@ -22,9 +25,11 @@ from __future__ import annotations
 import gc
 import json
 import os
+import socket
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TextIO
 
 Handler = Callable[[dict[str, Any]], int]
@@ -84,7 +89,7 @@ def _inline(handler: Handler, request: dict[str, Any]) -> int:
         return 70
 
 
-def serve(role: str, fork: bool, protocol: TextIO) -> None:
+def serve(role: str, fork: bool, requests: TextIO, protocol: TextIO, server_fd: int | None = None) -> None:
     # The collector stays off while the role loads, as the gc module's documentation advises for a process that forks
     # workers: the SDKs' imports build tens of thousands of typing objects, and each full collection walked all of them
     # again (a third of the programs' role's start: 0.95 s -> 0.67 s, the first program waits for it). Whatever was
@@ -109,9 +114,33 @@ def serve(role: str, fork: bool, protocol: TextIO) -> None:
         _, status = os.waitpid(pid, 0)
         say({"id": request_id, "code": os.waitstatus_to_exitcode(status)})
 
+    def forked(request_id: str, child: Callable[[], int]) -> int:
+        with lock:  # no other thread writes while the child is forked: it inherits no held lock
+            pid = os.fork()
+            if pid == 0:
+                code = 70
+                try:
+                    code = child()
+                finally:
+                    os._exit(code)
+        threading.Thread(target=reap, args=(pid, request_id), daemon=True).start()
+        return pid
+
     first = True
-    for line in sys.stdin:
+    for line in requests:
         request = json.loads(line)
+        if "serve" in request:  # a process of another role, forked from what this one loaded, served over the socket
+            if server_fd is None or request["serve"] not in ROLES:
+                if server_fd is not None:
+                    os.close(server_fd)  # the socket's other end learns there will be no server
+                    server_fd = None
+                say({"id": request["id"], "code": 2})
+                continue
+            fd, server_fd = server_fd, None
+            pid = forked(request["id"], partial(_server, request["serve"], fd, requests, protocol))
+            os.close(fd)  # the server's alone: the socket's end closes with it, and no program inherits it
+            say({"id": request["id"], "pid": pid})
+            continue
         if first:
             before_first()
             gc.freeze()
@@ -119,28 +148,36 @@ def serve(role: str, fork: bool, protocol: TextIO) -> None:
         if not fork:
             say({"id": request["id"], "code": _inline(handler, request)})
             continue
-        with lock:  # no other thread writes while the child is forked: it inherits no held lock
-            pid = os.fork()
-            if pid == 0:
-                code = 70
-                try:
-                    _to_log(request["output"])
-                    code = handler(request)
-                finally:
-                    os._exit(code)
-        say({"id": request["id"], "pid": pid})
-        threading.Thread(target=reap, args=(pid, request["id"]), daemon=True).start()
+        say({"id": request["id"], "pid": forked(request["id"], partial(_program, handler, request, server_fd))})
+
+
+def _program(handler: Handler, request: dict[str, Any], unserved_fd: int | None) -> int:
+    """A forked child's life as one program: the socket no server was forked on yet is not its to hold."""
+    if unserved_fd is not None:
+        os.close(unserved_fd)
+    _to_log(request["output"])
+    return handler(request)
+
+
+def _server(role: str, fd: int, requests: TextIO, protocol: TextIO) -> int:
+    """A forked process's life as `role`'s server on socket `fd`: what its parent serves on is none of its business."""
+    requests.close()
+    protocol.close()
+    channel = socket.socket(fileno=fd)
+    serve(role, False, channel.makefile("r", encoding="utf-8"), channel.makefile("w", encoding="utf-8", buffering=1))
+    return 0
 
 
 def main(argv: list[str]) -> None:
     role = argv[0] if argv else "programs"
     fork = (argv[1] if len(argv) > 1 else "fork") == "fork"
+    server_fd = int(argv[2]) if len(argv) > 2 else None  # a socket to fork a server of another role on (`fork_server`)
     protocol = os.fdopen(os.dup(1), "w", buffering=1)  # only the protocol writes here: fd 1 is pointed elsewhere
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
     sys.stdout = os.fdopen(1, "w", buffering=1)
-    serve(role, fork, protocol)
+    serve(role, fork, sys.stdin, protocol, server_fd)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -81,13 +82,21 @@ def test_a_rule_that_crashes_is_the_programs_error_not_a_silent_pass(tmp_path, m
     assert code == 3 and answer["diagnostics"] == [] and "ZeroDivisionError" in answer["error"]
 
 
+def _pid_of(process, within: float = 60) -> int:
+    deadline = time.monotonic() + within  # a judge forked from the programs' process is known once that has loaded
+    while process.pid is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.pid is not None
+    return process.pid
+
+
 def test_a_judging_process_that_dies_is_the_programs_error(tmp_path):
     folder = REPO / "domain_stacks" / "sales"
     project = load_project(folder, "dev")
     workers = Workers(fork=True, judge=True)
     workers.start()
     try:
-        os.kill(workers._judge.proc.pid, 9)
+        os.kill(_pid_of(workers._judge), 9)
         _, error, _, diagnostics = workers.review(folder, "dev", Judging(effective_config(PLATFORM, ()), project.name, "dev", project.config))
     finally:
         workers.stop()

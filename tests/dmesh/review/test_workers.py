@@ -6,7 +6,7 @@ from meshtest import EXAMPLE_MESH
 
 from dmesh.governance.config import load_platform_config
 from dmesh.review import runner
-from dmesh.review.workers import Workers
+from dmesh.review.workers import ForkedServer, Workers, Zygote
 
 
 def test_the_judge_starts_on_its_own_call():
@@ -19,6 +19,19 @@ def test_the_judge_starts_on_its_own_call():
     finally:
         workers.stop()
     assert not workers._zygote.alive and not workers._judge.alive
+
+
+def test_the_judge_is_forked_from_the_programs_process_where_there_is_one():
+    forking = Workers(fork=True, judge=True)
+    spawning = Workers(fork=False, judge=True)
+    try:
+        forking.start()
+        spawning.start()
+        assert isinstance(forking._judge, ForkedServer) and isinstance(spawning._judge, Zygote)
+        assert spawning._zygote is None and spawning._judge.alive
+    finally:
+        forking.stop()
+        spawning.stop()
 
 
 def test_a_review_starts_the_judge_once_the_mesh_is_validated(monkeypatch):

@@ -6,13 +6,14 @@ import gc
 import io
 import json
 import os
-import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from blueprints import handoff
 from dmesh.review import zygote as zygote_module
-from dmesh.review.workers import Zygote
+from dmesh.review.workers import ForkedServer, Zygote
 
 PROGRAM = """
 import gc, json, os, sys
@@ -77,9 +78,8 @@ def test_a_role_loads_with_the_collector_off_and_its_requests_run_with_it_on(mon
         return handle, lambda: None
 
     monkeypatch.setitem(zygote_module.ROLES, "probe", load)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"id": "one"}) + "\n"))
     protocol = io.StringIO()
-    zygote_module.serve("probe", fork=False, protocol=protocol)
+    zygote_module.serve("probe", fork=False, requests=io.StringIO(json.dumps({"id": "one"}) + "\n"), protocol=protocol)
     assert seen == {"while loading": False, "while handling": True, "loaded objects frozen": True}
     assert json.loads(protocol.getvalue()) == {"id": "one", "code": 0}
 
@@ -90,5 +90,74 @@ def test_a_role_that_fails_to_load_leaves_the_collector_on(monkeypatch, frozen_h
 
     monkeypatch.setitem(zygote_module.ROLES, "probe", load)
     with pytest.raises(ImportError):
-        zygote_module.serve("probe", fork=False, protocol=io.StringIO())
+        zygote_module.serve("probe", fork=False, requests=io.StringIO(), protocol=io.StringIO())
     assert gc.isenabled()
+
+
+def _parent_of(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _gone(pid: int, within: float = 30) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _missing_registrations(tmp_path: Path, name: str) -> dict:
+    return {"registrations": str(tmp_path / "nothing.json"), "policy_config": {}, "project": "p", "stack": "dev", "stack_config": {},
+            "output": str(tmp_path / f"{name}.json")}
+
+
+def test_the_programs_process_forks_the_judge_which_serves_over_the_socket_handed_over(tmp_path):
+    """The judge starts from what the programs' process loaded (the SDKs, gRPC, the AWS classes) and loads only the pack."""
+    zygote = Zygote(dict(os.environ), serves=True)
+    try:
+        judge = zygote.fork_server("judge")
+        assert isinstance(judge, ForkedServer)
+        assert judge.run(_missing_registrations(tmp_path, "first"), timeout=120) == 70  # inline: the failure is the request's
+        assert "FileNotFoundError" in (tmp_path / "first.json.log").read_text()
+        assert judge.alive and judge.pid is not None and _parent_of(judge.pid) == zygote.pid
+        assert zygote.fork_server("judge") is None  # one socket, one server
+        pid = judge.pid
+    finally:
+        judge.stop()
+        zygote.stop()
+    assert _gone(pid)
+
+
+def test_a_forked_judge_ends_with_the_process_that_forked_it(tmp_path):
+    zygote = Zygote(dict(os.environ), serves=True)
+    judge = zygote.fork_server("judge")
+    try:
+        assert judge.run(_missing_registrations(tmp_path, "first"), timeout=120) == 70
+        pid = judge.pid
+        zygote.stop()
+        assert _gone(pid)
+        assert judge.run(_missing_registrations(tmp_path, "after"), timeout=5) is None
+    finally:
+        judge.stop()
+
+
+def test_a_server_of_no_known_role_ends_its_channel_instead_of_leaving_it_waiting(tmp_path):
+    zygote = Zygote(dict(os.environ), serves=True)
+    try:
+        server = zygote.fork_server("no-such-role")
+        assert server.run(_missing_registrations(tmp_path, "first"), timeout=120) is None
+        assert not server.alive and zygote.alive
+    finally:
+        zygote.stop()
+
+
+def test_a_process_that_serves_nothing_forks_no_server():
+    zygote = Zygote(dict(os.environ))
+    try:
+        assert zygote.fork_server("judge") is None
+    finally:
+        zygote.stop()
