@@ -32,6 +32,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TextIO
 
+from ..collector import collector_paused
+
 Handler = Callable[[dict[str, Any]], int]
 
 
@@ -97,12 +99,9 @@ def serve(role: str, fork: bool, requests: TextIO, protocol: TextIO, server_fd: 
     # the inherited heap nor write to its pages, which then stay shared with this process instead of being copied
     # (the workers' summed time over 20 domains: 13.7 s -> 12.9 s, one run each). The import's few cycles of garbage
     # are frozen with it rather than collected: a collection of that heap costs 70 ms.
-    gc.disable()
-    try:
+    with collector_paused():
         handler, before_first = ROLES[role]()
         gc.freeze()
-    finally:
-        gc.enable()
     lock = threading.Lock()
 
     def say(message: dict[str, Any]) -> None:
