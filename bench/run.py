@@ -3,8 +3,9 @@
     python bench/run.py [--domains 200] [--products 5] [--quick] [--jobs N]
 
 It generates a synthetic mesh (`bench/generate.py`), then measures: `dmesh validate` of the whole mesh and of one
-domain inside it, cold and with the spec cache of the run before (in process, and the CLI end to end); `dmesh
-preview` of the whole mesh, of one domain inside it and of one domain alone; peak memory of the whole preview's
+domain inside it, cold and with the spec cache of the run before (in process, and the CLI end to end: `cli_*`, the
+median of five whole processes, each cold one with a fresh cache); `dmesh preview` of the whole mesh, of one domain
+inside it and of one domain alone (in process, and the two one-domain cases through the CLI); peak memory of the whole preview's
 process tree (in a run of its own: the sampling costs CPU); milliseconds per resource; and, in the same run, the
 floors as the issue defines them, bare Pulumi SDK with none of this repository's code:
 
@@ -18,8 +19,10 @@ floors as the issue defines them, bare Pulumi SDK with none of this repository's
   earlier runs, kept for comparison).
 
 Ratios: `floor_ratio` = mesh preview / bare registration floor; `forked_floor_ratio` and `trivial_floor_ratio` the
-same against the other two; `one_domain_ratio` = one-domain preview (alone) / import floor. Timings depend on the
-machine: quote ratios.
+same against the other two; `one_domain_ratio` = one-domain preview (alone) / import floor, and
+`one_domain_ratio_paused` against the import floor with the collector paused (`import_floor_paused_s`), as the
+review's worker imports. The floors are bare SDK in a default interpreter, as the issue defines them. Timings depend
+on the machine: quote ratios.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -127,6 +131,20 @@ else:  # imports paid once: a forked child per domain, `jobs` at a time; a child
 sys.stdout.flush()
 os._exit(0)
 """
+
+
+def median_wall(command: list[str], before: Callable[[int], None] = lambda _run: None, runs: int = 5) -> float:
+    """The median wall of `runs` whole processes (a single run of a second varies by a tenth); `before(i)` sets up run
+    i (a fresh spec cache for a cold figure)."""
+    walls = []
+    for run in range(runs):
+        before(run)
+        walls.append(timed(lambda: subprocess.run(command, check=True, capture_output=True))[1])
+    return statistics.median(walls)
+
+
+def cli_median(args: list[str], before: Callable[[int], None] = lambda _run: None) -> float:
+    return median_wall([sys.executable, "-m", "dmesh", *args], before)
 
 
 def figure(name: str, value: float | int | str) -> None:
@@ -257,9 +275,9 @@ def main() -> None:
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_cached_s", seconds)
         for name, target in (("mesh", root), ("one_domain_in_mesh", one)):  # a whole process each: the median of 5
-            runs = [timed(lambda target=target: subprocess.run([sys.executable, "-m", "dmesh", "validate", str(target)], check=True,
-                                                                capture_output=True))[1] for _ in range(5)]
-            figure(f"cli_validate_{name}_cached_s", statistics.median(runs))
+            figure(f"cli_validate_{name}_cached_s", cli_median(["validate", str(target)]))
+            figure(f"cli_validate_{name}_s", cli_median(["validate", str(target)], lambda run, name=name: fresh_cache(f"cli-validate-{name}-{run}")))
+            fresh_cache("validate")
         fresh_cache("validate-one")
         _, seconds = timed(lambda: validate_mesh(Target(root, one)))
         figure("validate_one_domain_in_mesh_s", seconds)
@@ -292,15 +310,14 @@ def main() -> None:
         solo, alone_s = timed(lambda: review(alone / "d0000", config, jobs=args.jobs))
         assert solo.exit_code == 0
         figure("preview_one_domain_alone_s", alone_s)
-        fresh_cache("preview-alone-cli")
-        _, seconds = timed(lambda: subprocess.run([sys.executable, "-m", "dmesh", "preview", str(alone / "d0000")], check=True,
-                                                  capture_output=True))
-        figure("cli_preview_one_domain_alone_s", seconds)
+        for name, target in (("alone", alone / "d0000"), ("in_mesh", one)):
+            figure(f"cli_preview_one_domain_{name}_s",
+                   cli_median(["preview", str(target)], lambda run, name=name: fresh_cache(f"cli-preview-{name}-{run}")))
         modules = ",".join(PROVIDER_MODULES)
-        _, top_s = timed(lambda: subprocess.run([sys.executable, "-c", TOP_IMPORTS], check=True))
-        figure("import_floor_top_level_s", top_s)
-        _, import_s = timed(lambda: subprocess.run([sys.executable, "-c", IMPORTS, modules], check=True))
-        figure("import_floor_s", import_s)
+        figure("import_floor_top_level_s", median_wall([sys.executable, "-c", TOP_IMPORTS]))
+        figure("import_floor_s", import_s := median_wall([sys.executable, "-c", IMPORTS, modules]))
+        # the same with the collector paused, as the review's worker loads them (dmesh/collector.py)
+        figure("import_floor_paused_s", paused_s := median_wall([sys.executable, "-c", "import gc; gc.disable()\n" + IMPORTS, modules]))
         files = recorded.files()
         assert len(files) == len(whole.timings)
         floor = per_process(SAME, [[modules, file, "0"] for file in files], args.jobs)
@@ -313,6 +330,7 @@ def main() -> None:
         figure("trivial_registration_floor_s", trivial)
         figure("trivial_floor_ratio", mesh_s / trivial)
         figure("one_domain_ratio", alone_s / import_s)
+        figure("one_domain_ratio_paused", alone_s / paused_s)
 
 if __name__ == "__main__":
     main()
