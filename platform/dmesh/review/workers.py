@@ -186,6 +186,7 @@ class ForkedServer(Channel):
 
     def stop(self) -> None:
         super().stop()
+        self._reader.join(timeout=5)  # the socket's shutdown ended its reading: once it has seen that, it is not alive
         self._socket.close()
 
 
