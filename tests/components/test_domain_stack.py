@@ -259,22 +259,26 @@ def test_glue_columns_come_from_the_contract(build, example_specs):
 
 
 def test_registry_document_is_an_odps_descriptor_of_the_product(build, example_specs):
-    from blueprints.descriptor import ProductDescriptor, validate_odps
+    from blueprints.descriptor import custom_property, validate_odps
 
     got = build(example_specs["sales"])
     reg = got.named("sales-catalog-orders-registry").inputs
     assert reg["bucket"] == "dm-platform-catalog" and reg["key"] == "products/sales/orders.json"  # the key it always had
-    assert validate_odps(json.loads(reg["content"])) == []
-    descriptor = ProductDescriptor.model_validate_json(reg["content"])
-    assert (descriptor.apiVersion, descriptor.kind, descriptor.id, descriptor.version) == ("v1.0.0", "DataProduct", "urn:dmesh:sales:orders", "1.4.0")
-    assert [(p.name, p.version, p.contractId) for p in descriptor.inputPorts] == [("marketing.campaigns", "3.1.0", "urn:datacontract:marketing:campaigns")]
-    assert [(p.type, p.contractId) for p in descriptor.outputPorts] == [("s3", "urn:datacontract:sales:orders"), ("kinesis", "urn:datacontract:sales:orders")]
-    assert descriptor.team is not None and [(m.username, m.role) for m in descriptor.team.members] == [("sales-data@acme.example", "owner")]
-    assert descriptor.custom("grants") == ["marketing", "ml-features"] and descriptor.custom("classification") == "confidential"
-    assert descriptor.custom("sla") == {"freshnessHours": 24, "availability": 99.9}
-    assert [s["location"] if s["port"] == "s3" else s["arn"] for s in descriptor.custom("servers")] == [
+    document = json.loads(reg["content"])
+    assert validate_odps(document) == []
+    assert [document[k] for k in ("apiVersion", "kind", "id", "version")] == ["v1.0.0", "DataProduct", "urn:dmesh:sales:orders", "1.4.0"]
+    assert [(p["name"], p["version"], p["contractId"]) for p in document["inputPorts"]] == [
+        ("marketing.campaigns", "3.1.0", "urn:datacontract:marketing:campaigns")]
+    assert [(p["type"], p["contractId"]) for p in document["outputPorts"]] == [
+        ("s3", "urn:datacontract:sales:orders"), ("kinesis", "urn:datacontract:sales:orders")]
+    assert [(m["username"], m["role"]) for m in document["team"]["members"]] == [("sales-data@acme.example", "owner")]
+    assert custom_property(document, "grants") == ["marketing", "ml-features"] and custom_property(document, "classification") == "confidential"
+    assert custom_property(document, "sla") == {"freshnessHours": 24, "availability": 99.9}
+    assert [s["location"] if s["port"] == "s3" else s["arn"] for s in custom_property(document, "servers")] == [
         "s3://dm-sales-orders/orders/", "arn:aws:kinesis:eu-west-1:123456789012:stream/dm-sales-orders"]
-    assert descriptor.custom("catalog")["database"] == "dm_sales" and [t["glueTable"] for t in descriptor.custom("catalog")["tables"]] == ["orders"]
+    catalog = custom_property(document, "catalog")
+    assert catalog["database"] == "dm_sales" and [t["glueTable"] for t in catalog["tables"]] == ["orders"]
+    assert custom_property(document, "no-such-property") is None
 
 
 def test_kubernetes_objects(build, example_specs):
