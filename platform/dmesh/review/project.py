@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,22 +11,11 @@ from blueprints.paths import resolved
 from blueprints.vocabulary import PROJECT_FILE
 from blueprints.yaml_source import read_yaml
 
+from .program import Project
+
 
 class ProjectError(Exception):
     """The project cannot be run (missing files, wrong runtime, unreadable config)."""
-
-
-@dataclass(frozen=True)
-class Project:
-    folder: Path
-    name: str
-    stack: str
-    config: dict[str, Any]
-    main_dir: Path
-
-    @property
-    def main_file(self) -> Path:
-        return self.main_dir / "__main__.py"
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

@@ -119,7 +119,7 @@ def _review(path: Path, folders: list[Path], platform_config: PlatformConfig, st
     timings: dict[Path, DomainTiming] = {}
     pool = ThreadPoolExecutor(max_workers=jobs or max(os.cpu_count() or 1, 1))
     try:
-        futures = {pool.submit(workers.review, project.folder, stack, judging(project)): project for project in runnable}
+        futures = {pool.submit(workers.review, project.folder, stack, judging(project), project=project): project for project in runnable}
         for future in as_completed(futures):  # progress as programs finish; the report keeps the folders' order
             project = futures.pop(future)  # nothing keeps the result once it is in the report
             registrations, error, seconds, diagnostics = future.result()

@@ -27,6 +27,7 @@ from blueprints import handoff
 from components.testing.registration import Registration
 
 from .diagnostic import Diagnostic
+from .program import Project
 
 WORKER_TIMEOUT_S = 600
 
@@ -282,15 +283,21 @@ class Workers:
         registrations, error, seconds, _ = self.review(folder, stack, code_root=code_root)
         return registrations, error, seconds
 
-    def review(self, folder: Path, stack: str, judging: Judging | None = None,
-               code_root: Path | None = None) -> tuple[list[Registration], str | None, float, list[Diagnostic]]:
-        """Run one project and, with `judging`, judge what it registered: registrations, error, the program's seconds, diagnostics."""
+    def review(self, folder: Path, stack: str, judging: Judging | None = None, code_root: Path | None = None,
+               project: Project | None = None) -> tuple[list[Registration], str | None, float, list[Diagnostic]]:
+        """Run one project and, with `judging`, judge what it registered: registrations, error, the program's seconds, diagnostics.
+
+        `project` is the project as the caller read it (`load_project`): a forked program is handed it, so the
+        forking worker needs neither the project file's readers nor their pydantic models."""
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="dmesh-preview-") as tmp:
             output = Path(tmp) / "result.json"
             zygote = self._zygote_for_run() if code_root is None else None
             if zygote is not None:
-                code = zygote.run({"folder": str(folder.resolve()), "stack": stack, "output": str(output)}, WORKER_TIMEOUT_S)
+                request = {"folder": str(folder.resolve()), "stack": stack, "output": str(output)}
+                if project is not None:
+                    request["project"] = project.as_request()
+                code = zygote.run(request, WORKER_TIMEOUT_S)
                 if code is None and not output.is_file():
                     return [], f"the program did not finish within {WORKER_TIMEOUT_S} s", time.perf_counter() - start, []
                 stderr = _log_of(output)

@@ -30,6 +30,7 @@ import sys
 import threading
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..collector import collector_paused
@@ -47,18 +48,21 @@ def _programs() -> tuple[Handler, Callable[[], None]]:
     from blueprints import handoff
     from components.providers import load_provider_modules
 
-    from .worker import main as run_one
+    from .program import Project
+    from .worker import main, run
 
     load_provider_modules()  # lazily loaded by the SDKs: loaded once here, not once per child
 
-    def run(request: dict[str, Any]) -> int:
+    def handle(request: dict[str, Any]) -> int:
         os.chdir(request["folder"])
-        return run_one([request["folder"], request["stack"], request["output"]])
+        if "project" not in request:  # nobody read the project for it
+            return main([request["folder"], request["stack"], request["output"]])
+        return run(Project.from_request(request["project"]), Path(request["output"]))
 
     def first() -> None:  # the review writes its validated specs before its first request: read once, inherited
         handoff.preload()
 
-    return run, first
+    return handle, first
 
 
 def _judge() -> tuple[Handler, Callable[[], None]]:

@@ -13,6 +13,7 @@ import pytest
 
 from blueprints import handoff
 from dmesh.review import zygote as zygote_module
+from dmesh.review.program import Project
 from dmesh.review.workers import ForkedServer, Zygote
 
 PROGRAM = """
@@ -161,3 +162,20 @@ def test_a_process_that_serves_nothing_forks_no_server():
         assert zygote.fork_server("judge") is None
     finally:
         zygote.stop()
+
+
+def test_a_program_handed_its_project_runs_it_as_handed_without_reading_the_project_files(tmp_path):
+    """The review read Pulumi.yaml and the stack file already (`load_project`); the forked program gets that reading."""
+    project = tmp_path / "probe"
+    project.mkdir()  # no Pulumi.yaml at all: nothing here is read
+    (project / "__main__.py").write_text("import os, pulumi\nopen(os.environ['PROBE_OUT'], 'w').write(pulumi.Config('probe').get('value'))\n")
+    probe = tmp_path / "probe.txt"
+    handed = Project(project, "probe", "dev", {"probe:value": "as handed"}, project)
+    zygote = Zygote({**os.environ, "PROBE_OUT": str(probe)})
+    try:
+        code = zygote.run({"folder": str(project), "stack": "dev", "output": str(tmp_path / "result.json"), "project": handed.as_request()},
+                          timeout=120)
+    finally:
+        zygote.stop()
+    assert code == 0, (tmp_path / "result.json.log").read_text()
+    assert probe.read_text() == "as handed"
