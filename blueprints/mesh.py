@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import naming
 from .errors import BlueprintError, Finding, PresetError
+from .parallel_load import load_in_parallel
 from .spec_cache import SpecCache
 from .spec import DomainSpec, ProductRef
 from .vocabulary import DOMAIN_FILE, PERSONAL_DATA, PROJECT_FILE
@@ -169,13 +170,20 @@ def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], brok
     return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules) + _collision_findings(domains)
 
 
+def _given(loaded: DomainSpec | BlueprintError) -> DomainSpec:
+    if isinstance(loaded, BlueprintError):
+        raise loaded
+    return loaded
+
+
 def _load(folder: Path, presets: Mapping[str, Preset], with_contracts: bool) -> DomainSpec:
     from .loader import load_domain  # its models, YAML readers and schema checks load on the first domain not cached
 
     return load_domain(folder, dict(presets), with_contracts=with_contracts)
 
 
-def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset] | None = None, focus: Path | None = None) -> Mesh:
+def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset] | None = None, focus: Path | None = None,
+              parallel: bool = False) -> Mesh:
     """Load every domain under `root` and run the mesh checks; collects findings (a broken packaged preset, the
     platform's bug, raises PresetError).
 
@@ -183,6 +191,9 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset
     others are read from their domain.yaml alone, which is all the mesh checks use (names, ports, inputs, grants,
     classifications), so every mesh-level error involving the focus is still found at a fraction of the cost.
     Contract errors of the other domains are theirs: `dmesh validate` of the whole mesh reports them.
+
+    With `parallel` (the caller knows forking is safe), the domains the cache does not hold are loaded on every core
+    (`parallel_load.py`); the result is the same.
     """
     domains: dict[str, DomainSpec] = {}
     findings: list[Finding] = []
@@ -195,10 +206,11 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset
         focus = focus.resolve()
         folders = sorted(folders, key=lambda f: f.resolve() != focus)  # the focus first: it says which domains it reads
     cache = SpecCache(presets)  # None: the packaged presets, read only when a domain is not in the cache
+    loaded = load_in_parallel(cache, folders, _load) if parallel and focus is None else {}
     for folder in folders:
         complete = full is None or folder.name in full
         try:
-            spec = cache.load(folder, complete, _load)
+            spec = _given(loaded.pop(folder)) if folder in loaded else cache.load(folder, complete, _load)
         except PresetError:  # a broken packaged preset is the platform's bug, not this domain's finding
             raise
         except BlueprintError as exc:

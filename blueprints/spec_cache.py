@@ -119,12 +119,27 @@ class SpecCache:
         return spec if all(_sha(Path(path)) == digest for path, digest in contracts) else None
 
     @property
+    def enabled(self) -> bool:
+        """Whether loaded specs are kept (the cache is on and its folder is private)."""
+        return self._store is not None
+
+    @property
     def presets(self) -> Mapping[str, object]:
         if self._presets is None:
             from .presets import load_presets
 
             self._presets = load_presets()
         return self._presets
+
+    def _entry(self, where: str, text_digest: str, with_contracts: bool) -> Path:
+        assert self._store is not None
+        return self._store / f"{self._key(where, text_digest, with_contracts)}.pickle"
+
+    def holds(self, folder: Path) -> bool:
+        """Whether a complete load of `folder` is likely served from the cache (its entry exists; `load` checks it)."""
+        domain_file = Path(folder) / DOMAIN_FILE
+        text_digest = _sha(domain_file)
+        return self._store is not None and text_digest is not None and self._entry(str(domain_file.resolve()), text_digest, True).is_file()
 
     def load(self, folder: Path, with_contracts: bool, load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> DomainSpec:
         """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""
@@ -133,7 +148,7 @@ class SpecCache:
         if self._store is None or text_digest is None:
             return load(folder, self.presets, with_contracts)
         where = str(domain_file.resolve())  # the absolute path is part of the key: a copy elsewhere has its own paths
-        entry = self._store / f"{self._key(where, text_digest, with_contracts)}.pickle"
+        entry = self._entry(where, text_digest, with_contracts)
         spec = self._hit(entry)
         if spec is None and not with_contracts:  # a complete load of the same blueprint, e.g. from validating the mesh
             complete = self._hit(self._store / f"{self._key(where, text_digest, True)}.pickle")

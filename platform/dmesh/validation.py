@@ -13,6 +13,7 @@ from blueprints import DOMAIN_FILE, Finding, Mesh, domain_folders, load_mesh
 from blueprints.paths import resolved
 
 from .collector import collector_paused
+from .forking import forking_safe
 from .governance.config import mesh_levels
 
 
@@ -83,5 +84,5 @@ def validate_mesh(target: Target, levels: Mapping[str, str] | None = None) -> tu
     `levels` are the rules' mesh-wide levels (the resolved rule book), which overrides are judged by.
     """
     with collector_paused():  # what loads lives on (the specs, the modules that load with them): 7% of a cold mesh's load
-        mesh = load_mesh(target.root, levels if levels is not None else mesh_levels(), focus=target.domain)
+        mesh = load_mesh(target.root, levels if levels is not None else mesh_levels(), focus=target.domain, parallel=forking_safe())
     return mesh, [f for f in mesh.findings if target.concerns(f)]

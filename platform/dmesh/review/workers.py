@@ -26,14 +26,11 @@ from typing import Any, TextIO
 from blueprints import handoff
 from components.testing.registration import Registration
 
+from ..forking import forking_available
 from .diagnostic import Diagnostic
 from .program import Project
 
 WORKER_TIMEOUT_S = 600
-
-
-def forking_available() -> bool:
-    return sys.platform.startswith("linux") and os.environ.get("DMESH_FORK_WORKERS", "1") != "0"
 
 
 class Channel:
@@ -150,7 +147,11 @@ class Zygote(Channel):
             server_socket, self._server_socket = self._server_socket, None
         if server_socket is None or self._send({"id": self.SERVER_ID, "serve": role}) is None:
             return None
-        return ForkedServer(server_socket, lambda: self._pids.get(self.SERVER_ID))
+        return ForkedServer(server_socket, lambda: self._live_pid(self.SERVER_ID))
+
+    def _live_pid(self, request_id: str) -> int | None:
+        """The pid of the child handling `request_id` while it runs (once reaped, the number may be another's)."""
+        return self._pids.get(request_id) if request_id not in self._codes else None
 
     def _end(self) -> None:
         self.proc.kill()
@@ -272,7 +273,8 @@ class Workers:
                 # One process judges every program, inline, one after another: judging is a fifth of a program's CPU, so
                 # it keeps up with every core running programs (a forked judge per program only cost memory, 50 MiB each).
                 # Forked from the programs' process, it loads only the pack's own modules on top of the SDKs, gRPC and the
-                # AWS classes the tag rule reads (0.57 s of loading, a core's worth beside the program it waits for).
+                # AWS classes the tag rule reads: a one-domain review takes 1.84 CPU-seconds instead of 2.35 and the
+                # mesh's preview 58 MiB less memory (PSS); the wall is unchanged, as that loading ran beside the program.
                 zygote = self._zygote_locked()
                 forked = zygote.fork_server("judge") if zygote is not None else None
                 self._judge = forked or Zygote(dict(os.environ), role="judge", fork=False)

@@ -1,0 +1,107 @@
+"""A cold mesh loaded on every core gives exactly what one core gives, whatever the children do."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from blueprints import mesh as mesh_module
+from blueprints import parallel_load
+from blueprints.spec_cache import SpecCache
+from dmesh.governance.config import mesh_levels
+from meshtest import REPO
+
+_spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+generate_module = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(generate_module)  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def generated(tmp_path) -> Path:
+    """Twelve domains, two of them broken: one's blueprint does not parse, one's contract breaks ODCS."""
+    root = tmp_path / "mesh"
+    generate_module.generate(root, 12, 2, seed=5)
+    (root / "d0003" / "domain.yaml").write_text("apiVersion: [unclosed\n")
+    contract = root / "d0007" / "contracts" / "p01.odcs.yaml"
+    contract.write_text(contract.read_text().replace("apiVersion: v3.0.2", "apiVersion: v0.0.0"))
+    return root
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    monkeypatch.setattr(parallel_load, "cores", lambda: 2)
+
+
+def _load(root: Path, cache: Path, monkeypatch, parallel: bool):
+    monkeypatch.setenv("DMESH_CACHE_DIR", str(cache))
+    mesh = mesh_module.load_mesh(root, mesh_levels(), parallel=parallel)
+    return {name: (spec.file, [p.name for p in spec.products]) for name, spec in mesh.domains.items()}, sorted(f.render(root) for f in mesh.findings)
+
+
+def test_a_parallel_cold_load_finds_what_a_serial_one_finds(generated, tmp_path, monkeypatch, two_cores):
+    serial = _load(generated, tmp_path / "serial-cache", monkeypatch, parallel=False)
+    parallel = _load(generated, tmp_path / "parallel-cache", monkeypatch, parallel=True)
+    assert parallel == serial
+    domains, findings = parallel
+    assert "d0003" not in domains and "d0007" not in domains and len(domains) == 10
+    assert any("d0003/domain.yaml" in f for f in findings) and any("p01.odcs.yaml" in f for f in findings)
+
+
+def test_the_children_load_their_share_into_the_cache_and_this_process_the_rest(generated, tmp_path, monkeypatch, two_cores):
+    monkeypatch.setenv("DMESH_CACHE_DIR", str(tmp_path / "cache"))
+    here = []
+    load = mesh_module._load
+
+    def counting(folder, presets, with_contracts):
+        here.append(folder.name)  # a child's calls are counted in its own copy of this list
+        return load(folder, presets, with_contracts)
+
+    monkeypatch.setattr(mesh_module, "_load", counting)
+    mesh = mesh_module.load_mesh(generated, mesh_levels(), parallel=True)
+    assert len(mesh.domains) == 10
+    folders = sorted(p for p in generated.iterdir() if p.is_dir())
+    # this process loaded its half and the broken domains of the children's half again (errors are not cached)
+    assert sorted(set(here)) == sorted({f.name for f in folders[0::2]} | {"d0003", "d0007"})
+    cache = SpecCache()
+    assert all(cache.holds(f) for f in folders if f.name not in ("d0003", "d0007"))
+
+
+def test_a_child_that_dies_leaves_its_share_to_this_process(generated, tmp_path, monkeypatch, two_cores):
+    def dying(cache, share, load):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(9)
+        return pid
+
+    monkeypatch.setattr(parallel_load, "_fork", dying)
+    serial = _load(generated, tmp_path / "serial-cache", monkeypatch, parallel=False)
+    assert _load(generated, tmp_path / "parallel-cache", monkeypatch, parallel=True) == serial
+
+
+def _forbidden_fork():
+    raise AssertionError("forked")
+
+
+def test_a_warm_run_forks_nothing(generated, tmp_path, monkeypatch, two_cores):
+    _load(generated, tmp_path / "cache", monkeypatch, parallel=True)
+    (generated / "d0005" / "domain.yaml").write_text((generated / "d0005" / "domain.yaml").read_text() + "\n")  # one domain changed
+    monkeypatch.setattr(os, "fork", _forbidden_fork)
+    monkeypatch.setattr(parallel_load, "WARM_PROBES", 4)
+    assert len(_load(generated, tmp_path / "cache", monkeypatch, parallel=True)[0]) == 10
+
+
+@pytest.mark.parametrize("setting", ["cache off", "one core", "focus", "too few cold domains"])
+def test_nothing_is_forked_when_sharing_cannot_pay(generated, tmp_path, monkeypatch, setting):
+    monkeypatch.setattr(parallel_load, "cores", lambda: 1 if setting == "one core" else 2)
+    monkeypatch.setenv("DMESH_CACHE_DIR", str(tmp_path / "cache"))
+    if setting == "cache off":
+        monkeypatch.setenv("DMESH_CACHE", "0")
+    if setting == "too few cold domains":
+        monkeypatch.setattr(parallel_load, "MIN_SHARE", 7)  # 12 domains: not 7 each for 2 processes
+    monkeypatch.setattr(os, "fork", _forbidden_fork)
+    focus = generated / "d0001" if setting == "focus" else None
+    mesh = mesh_module.load_mesh(generated, mesh_levels(), focus=focus, parallel=True)
+    assert "d0001" in mesh.domains
