@@ -140,9 +140,10 @@ def _product_checks(doc: DomainDocument, source: SourceDocument, folder: Path,
             findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
                                     "the contract must live inside the domain folder", "use a path such as contracts/<product>.odcs.yaml"))
             continue
-        if not contract_file.is_file():
+        if not contract_file.is_file():  # a pipe or a device is never read: it would block, or never end
+            problem = "is not a regular file" if contract_file.exists() else "not found"
             findings.append(Finding(source.file, source.index.line_of((*base, "contract")), format_path((*base, "contract")),
-                                    f"contract file {product.contract} not found", f"create {product.contract} (ODCS v3) or fix the path"))
+                                    f"contract file {product.contract} {problem}", f"create {product.contract} (ODCS v3) or fix the path"))
             continue
         if not with_contracts:  # a summary for mesh checks: names, ports, inputs, grants, levels; no columns
             contracts[i] = ContractSpec.unread(contract_file, product.name)
@@ -169,6 +170,21 @@ def _lines(index: LineIndex) -> dict[str, int]:
     return {format_path(path): line for path, line in index.lines.items()}
 
 
+def _inside(folder: Path, resolved: Path) -> Path:
+    """domain.yaml's real path, refused unless it lies inside the domain folder, as its contracts must: a link to a
+    file of the machine running the review (a CI runner's credentials) would be read and quoted in its findings."""
+    shown = folder / DOMAIN_FILE
+    try:
+        target = resolve_below(resolved, DOMAIN_FILE)
+    except OSError as exc:  # links that loop
+        raise BlueprintError([Finding(shown, 0, "", f"{DOMAIN_FILE} cannot be followed: {exc.strerror}",
+                                      f"commit {DOMAIN_FILE} itself, not a link")]) from None
+    if not target.is_relative_to(resolved):
+        raise BlueprintError([Finding(shown, 0, "", f"{DOMAIN_FILE} must live inside the domain folder; it links to {target}",
+                                      f"commit {DOMAIN_FILE} itself, not a link out of the folder")])
+    return target
+
+
 def load_domain(folder: Path, presets: dict[str, Preset], with_contracts: bool = True) -> DomainSpec:
     """Validate the domain folder and return its resolved spec, or raise with every finding.
 
@@ -176,8 +192,9 @@ def load_domain(folder: Path, presets: dict[str, Preset], with_contracts: bool =
     checks need of domains other than the one being validated, at a fraction of the cost.
     """
     folder = Path(folder)
-    source = read_yaml(folder / DOMAIN_FILE)
     resolved = folder.resolve()  # once: resolving walks every component of the path, a tenth of a mesh's cold load
+    domain_file = _inside(folder, resolved)
+    source = read_yaml(folder / DOMAIN_FILE)
     if not isinstance(source.data, dict):
         raise BlueprintError([Finding(source.file, 1, "", "domain.yaml must be a mapping with apiVersion, kind, metadata and spec",
                                       "start from `dmesh init` or an example in domain_stacks/")])
@@ -212,7 +229,7 @@ def load_domain(folder: Path, presets: dict[str, Preset], with_contracts: bool =
         ),
         overrides=tuple(sorted(doc.spec.governance.overrides.items())),
         folder=resolved,
-        file=resolve_below(resolved, DOMAIN_FILE),
+        file=domain_file,
         lines=_lines(source.index),
         deprecation=preset.deprecated.note() if preset.deprecated else None,
     )

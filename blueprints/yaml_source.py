@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -293,7 +294,10 @@ def _round_trip(text: str, file: Path) -> SourceDocument:
 def read_yaml(file: Path) -> SourceDocument:
     """Read and parse a YAML file; unreadable files are findings, not exceptions."""
     try:
-        if file.stat().st_size > MAX_BYTES:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):  # a device or a pipe reads forever (/dev/zero) or blocks: never read it
+            raise BlueprintError([Finding(file, 0, "", "cannot read file: it is not a regular file", "a blueprint or contract is a text file in the repository")])
+        if info.st_size > MAX_BYTES:
             raise BlueprintError([Finding(file, 0, "", f"the file is larger than {MAX_BYTES // 1024} KiB", "a blueprint or contract is far smaller")])
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:

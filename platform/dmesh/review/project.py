@@ -56,7 +56,11 @@ _PROBLEMS = {"model_type": "must be a mapping", "dict_type": "must be a mapping"
 
 def _read(file: Path, model: type[_Model], reference: str) -> _Model:
     """Read with the blueprints' reader, bounded in size, depth and alias expansion: a domain team writes these files
-    too, and the config they hold is serialized for every program (an alias bomb there once hung the review)."""
+    too, and the config they hold is serialized for every program (an alias bomb there once hung the review). A file
+    that links out of its project folder is refused, not read: its content would reach programs and messages."""
+    target = resolved(file)
+    if not target.is_relative_to(resolved(file.parent)):
+        raise ProjectError(f"{file}: must live inside the project folder; it links to {target} (commit the file itself)")
     try:
         data = read_yaml(file).data
     except BlueprintError as exc:

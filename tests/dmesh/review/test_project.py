@@ -73,3 +73,24 @@ def test_a_main_through_links_that_loop_finds_no_program(tmp_path):
     (folder / "loop-b").symlink_to("loop-a")
     with pytest.raises(ProjectError, match="loop-a: no __main__.py to run"):
         load_project(folder, "dev")
+
+
+@pytest.mark.parametrize("linked", ["Pulumi.yaml", "Pulumi.dev.yaml"])
+def test_a_project_file_linked_out_of_its_folder_is_refused_unread(tmp_path, linked):
+    """The config they hold reaches every program and the messages: a link to a runner's file must not be read."""
+    folder = project(tmp_path, "name: shop\nruntime: python\n", "config: {}\n")
+    outside = tmp_path / "credentials.yaml"
+    outside.write_text("config:\n  aws:secretKey: token-7f3a9c\nruntime: token-7f3a9c\n")
+    (folder / linked).unlink()
+    (folder / linked).symlink_to(outside)
+    with pytest.raises(ProjectError) as raised:
+        load_project(folder, "dev")
+    assert "must live inside the project folder" in str(raised.value) and "token-7f3a9c" not in str(raised.value)
+
+
+def test_a_project_file_linked_inside_its_folder_is_read(tmp_path):
+    folder = project(tmp_path, "name: shop\nruntime: python\n")
+    (folder / "settings").mkdir()
+    (folder / "Pulumi.yaml").rename(folder / "settings" / "Pulumi.yaml")
+    (folder / "Pulumi.yaml").symlink_to(Path("settings") / "Pulumi.yaml")
+    assert load_project(folder, "dev").name == "shop"
