@@ -43,6 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
+from dmesh.forking import SWITCH as FORK_SWITCH  # noqa: E402
 from dmesh.governance.config import load_platform_config  # noqa: E402
 from components.providers import PROVIDER_MODULES  # noqa: E402
 from dmesh.review.runner import review  # noqa: E402
@@ -294,11 +295,11 @@ def main() -> None:
         figure("peak_tree_mib", memory.peak / 2**20)
         figure("peak_tree_pss_mib", memory.peak_pss / 2**20)
         fresh_cache("preview-fresh-workers")
-        os.environ["DMESH_FORK_WORKERS"] = "0"  # the same review with a fresh interpreter per program, for the ratio
+        os.environ[FORK_SWITCH] = "0"  # the same review with a fresh interpreter per program, for the ratio
         # what each program registered, for the floors; writing it costs this run under 1% (a few ms a domain)
         with Recorded(Path(tmp) / "registrations") as recorded:
             fresh, fresh_s = timed(lambda: review(root, config, jobs=args.jobs))
-        del os.environ["DMESH_FORK_WORKERS"]
+        del os.environ[FORK_SWITCH]
         assert fresh.summary.resources == whole.summary.resources
         figure("preview_mesh_fresh_workers_s", fresh_s)
         figure("fork_speedup", fresh_s / mesh_s)

@@ -210,8 +210,7 @@ def validate_odps(document: Mapping[str, Any]) -> list[str]:
 def document(descriptor: ProductDescriptor) -> dict[str, Any]:
     """The document as plain data: unset optional fields left out, as ODPS examples do (a custom property's value is
     kept whole, nulls included)."""
-    plain: dict[str, Any] = _plain(descriptor)
-    return plain
+    return _plain(descriptor)  # type: ignore[no-any-return]
 
 
 def _plain(value: Any) -> Any:

@@ -12,25 +12,24 @@ are shared out. The caller decides whether forking is safe (`dmesh.validation`: 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import BlueprintError
 from .spec import DomainSpec
-from .spec_cache import SpecCache
+from .spec_cache import Loader, SpecCache
 
 MIN_SHARE = 4  # cold domains per process: with fewer, forking costs about what it saves
 WARM_PROBES = 16  # this many cached domains first, and the run is taken as warm (probing is 0.06 ms a domain)
 
 Loaded = DomainSpec | BlueprintError
-Load = Callable[[Path, Mapping[str, object], bool], DomainSpec]
 
 
 def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def load_in_parallel(cache: SpecCache, folders: Sequence[Path], load: Load) -> dict[Path, Loaded]:
+def load_in_parallel(cache: SpecCache, folders: Sequence[Path], load: Loader) -> dict[Path, Loaded]:
     """The domains of `folders` the cache does not hold, loaded complete: this process's share returned (a spec, or
     the blueprint's error), the other shares loaded into `cache` by forked children by the time it returns; {} when
     there is too little to share."""
@@ -58,14 +57,14 @@ def load_in_parallel(cache: SpecCache, folders: Sequence[Path], load: Load) -> d
             os.waitpid(pid, 0)
 
 
-def _loaded(cache: SpecCache, folder: Path, load: Load) -> Loaded:
+def _loaded(cache: SpecCache, folder: Path, load: Loader) -> Loaded:
     try:
         return cache.load(folder, True, load)
     except BlueprintError as exc:
         return exc
 
 
-def _fork(cache: SpecCache, share: list[Path], load: Load) -> int:
+def _fork(cache: SpecCache, share: list[Path], load: Loader) -> int:
     pid = os.fork()
     if pid:
         return pid

@@ -25,8 +25,11 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .limits import MAX_BYTES
 from .spec import DomainSpec
 from .vocabulary import DOMAIN_FILE
+
+Loader = Callable[[Path, Mapping[str, object], bool], DomainSpec]  # load(folder, presets, with_contracts)
 
 ENV_DIR = "DMESH_CACHE_DIR"
 ENV_SWITCH = "DMESH_CACHE"
@@ -59,10 +62,16 @@ def _code_digest() -> str:
 
 
 def _sha(path: Path) -> str | None:
+    """The file's digest; None for what validation would refuse unread (not a regular file, larger than MAX_BYTES),
+    which is then never served from the cache: a pipe would block here, and a link to a huge file fill the memory."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        with path.open("rb") as handle:
+            content = handle.read(MAX_BYTES + 1)
     except OSError:
         return None
+    return hashlib.sha256(content).hexdigest() if len(content) <= MAX_BYTES else None
 
 
 def _trusted(path: Path) -> bool:
@@ -141,7 +150,7 @@ class SpecCache:
         text_digest = _sha(domain_file)
         return self._store is not None and text_digest is not None and self._entry(str(domain_file.resolve()), text_digest, True).is_file()
 
-    def load(self, folder: Path, with_contracts: bool, load: Callable[[Path, Mapping[str, object], bool], DomainSpec]) -> DomainSpec:
+    def load(self, folder: Path, with_contracts: bool, load: Loader) -> DomainSpec:
         """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""
         domain_file = Path(folder) / DOMAIN_FILE
         text_digest = _sha(domain_file)
@@ -151,7 +160,7 @@ class SpecCache:
         entry = self._entry(where, text_digest, with_contracts)
         spec = self._hit(entry)
         if spec is None and not with_contracts:  # a complete load of the same blueprint, e.g. from validating the mesh
-            complete = self._hit(self._store / f"{self._key(where, text_digest, True)}.pickle")
+            complete = self._hit(self._entry(where, text_digest, True))
             spec = complete.summary() if complete is not None else None
         if spec is not None:
             return spec

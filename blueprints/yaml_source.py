@@ -28,11 +28,11 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.resolver import implicit_resolvers
 
 from .errors import BlueprintError, Finding
+from .limits import MAX_BYTES
 
 PathPart = str | int
 # YAML is untrusted: a few kilobytes of nested aliases can stand for billions of values ("billion laughs"),
 # and a document can nest itself. Bounds far above any real blueprint or contract, checked while expanding.
-MAX_BYTES = 1024 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
 

@@ -186,3 +186,20 @@ def test_a_cached_validation_loads_neither_the_loader_nor_its_models(mesh, store
     runs = [subprocess.run([sys.executable, "-c", probe, str(mesh)], capture_output=True, text=True, timeout=120) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[0].stdout.strip() != "[]" and runs[1].stdout.strip() == "[]"  # the first run fills the cache
+
+
+def test_what_validation_refuses_unread_is_never_digested_whole(tmp_path):
+    """A pipe would block the digest and a link to a huge file fill the memory: neither is read, nor ever cached."""
+    import os
+
+    from blueprints.limits import MAX_BYTES
+    from blueprints.spec_cache import _sha
+
+    large = tmp_path / "large.yaml"
+    large.write_bytes(b"a" * (MAX_BYTES + 1))
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    fitting = tmp_path / "fitting.yaml"
+    fitting.write_bytes(b"a" * MAX_BYTES)
+    assert _sha(large) is None and _sha(pipe) is None and _sha(tmp_path) is None and _sha(tmp_path / "missing") is None
+    assert _sha(fitting) is not None

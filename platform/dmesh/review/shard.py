@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from blueprints import DOMAIN_FILE
-from blueprints.yaml_source import MAX_BYTES
+from blueprints.limits import MAX_BYTES
 
 # resources per part, as the components create them (counted on the example mesh's goldens)
 DOMAIN_BASE, PER_PRODUCT, PER_S3, PER_KINESIS, PER_PIPELINE = 22, 4, 11, 4, 3

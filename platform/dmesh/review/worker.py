@@ -19,7 +19,6 @@ from components.testing import DEFAULT_ACCOUNT, DEFAULT_REGION, MeshMocks, run_p
 from .program import Project
 
 
-
 def _program_error(exc: BaseException, folder: Path) -> str:
     """The error and the last frame inside the project (the user's code), without the SDK's frames."""
     if isinstance(exc, pulumi.RunError):

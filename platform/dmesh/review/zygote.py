@@ -3,8 +3,9 @@
 Role `programs`: a worker started from scratch spends most of its time importing Pulumi, its AWS and Kubernetes
 SDKs and the blueprint stack, and shutting the interpreter down. Forked from this process, a child starts with all
 of that imported and nothing run (no Pulumi runtime exists before the fork, so each program still gets a fresh
-one), runs the worker's `main` for one project and leaves with `os._exit`. The blueprint loader is not among those
-imports: the review hands every program its validated specs (`blueprints/handoff.py`).
+one), runs one project's program (`worker.run`, the project as the review read it) and leaves with `os._exit`.
+Neither the blueprint loader nor the project file's readers are among those imports: the review hands every program
+its validated specs (`blueprints/handoff.py`) and its project.
 
 Role `judge`: the policy pack's analyzer (`judge.py`) is built once; each program's registrations are judged as
 soon as the program has run, side by side with the programs still running. Where programs are forked, the judge is

@@ -64,7 +64,7 @@ def test_bad_shards_are_refused(text):
 
 def test_a_blueprint_is_weighed_from_what_validation_would_read(tmp_path):
     """A domain.yaml far past the size validation accepts is weighed from its first MAX_BYTES, not read whole."""
-    from blueprints.yaml_source import MAX_BYTES
+    from blueprints.limits import MAX_BYTES
 
     folder = tmp_path / "huge"
     folder.mkdir()
