@@ -1,3 +1,3 @@
-from dmesh.entry import main
+from dmesh.entry import run
 
-main()
+run()
