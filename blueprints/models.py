@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 
 import re
 
-from croniter import croniter
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -50,6 +49,8 @@ PATTERN_HINTS = {
 
 def cron_schedule(value: str | None) -> str | None:
     """Five fields or a macro (what a CronJob takes), and a schedule croniter can actually compute."""
+    from croniter import croniter  # its import runs `file` on the interpreter (platform.architecture): only for a schedule
+
     if value is not None and not croniter.is_valid(value):
         raise ValueError(f"{value!r} is not a cron schedule (minute hour day-of-month month day-of-week, or @daily and the like)")
     return value

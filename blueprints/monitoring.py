@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
 
-from croniter import croniter
-
 from . import naming
 from .spec import DomainSpec, ProductSpec
 from .vocabulary import (
@@ -70,6 +68,8 @@ SCHEDULE_MAX_RUNS = 2000  # a schedule this frequent has no gap worth an alarm w
 @cache
 def longest_gap(schedule: str) -> int:
     """The longest time, in seconds, between two consecutive runs of a cron schedule (UTC, as the CronJob runs it)."""
+    from croniter import croniter  # its import runs `file` on the interpreter (platform.architecture): only for a schedule
+
     runs = croniter(schedule, SCHEDULE_ORIGIN)
     previous = runs.get_next(float)
     start, gap = previous, 0.0
