@@ -193,7 +193,7 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset
     Contract errors of the other domains are theirs: `dmesh validate` of the whole mesh reports them.
 
     With `parallel` (the caller knows forking is safe), the domains the cache does not hold are loaded on every core
-    (`parallel_load.py`); the result is the same.
+    (`parallel_load.py`), around a focus once it is loaded; the result is the same.
     """
     domains: dict[str, DomainSpec] = {}
     findings: list[Finding] = []
@@ -207,7 +207,9 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset
         folders = sorted(folders, key=lambda f: f.resolve() != focus)  # the focus first: it says which domains it reads
     cache = SpecCache(presets)  # None: the packaged presets, read only when a domain is not in the cache
     loaded = load_in_parallel(cache, folders, _load) if parallel and focus is None else {}
-    for folder in folders:
+    for index, folder in enumerate(folders):
+        if parallel and index == 1 and full is not None:  # the focus is loaded and says what it reads: the others share the cores
+            loaded = load_in_parallel(cache, folders[1:], _load, complete=lambda f, names=frozenset(full): f.name in names)
         complete = full is None or folder.name in full
         try:
             spec = _given(loaded.pop(folder)) if folder in loaded else cache.load(folder, complete, _load)

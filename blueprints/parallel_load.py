@@ -12,7 +12,7 @@ are shared out. The caller decides whether forking is safe (`dmesh.validation`: 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import BlueprintError
@@ -29,15 +29,17 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def load_in_parallel(cache: SpecCache, folders: Sequence[Path], load: Loader) -> dict[Path, Loaded]:
-    """The domains of `folders` the cache does not hold, loaded complete: this process's share returned (a spec, or
-    the blueprint's error), the other shares loaded into `cache` by forked children by the time it returns; {} when
-    there is too little to share."""
+def load_in_parallel(cache: SpecCache, folders: Sequence[Path], load: Loader,
+                     complete: Callable[[Path], bool] = lambda _folder: True) -> dict[Path, Loaded]:
+    """The domains of `folders` the cache does not hold, loaded complete or, where `complete(folder)` says not, as
+    summaries (without contracts, as the domains around a focus are): this process's share returned (a spec, or the
+    blueprint's error), the other shares loaded into `cache` by forked children by the time it returns; {} when there
+    is too little to share."""
     if not cache.enabled:
         return {}
     cold: list[Path] = []
     for probed, folder in enumerate(folders, 1):
-        if not cache.holds(folder):
+        if not cache.holds(folder, complete(folder)):
             cold.append(folder)
         elif probed >= WARM_PROBES and not cold:
             return {}  # the first domains all cached: a warm run, not worth probing every domain for
@@ -47,24 +49,24 @@ def load_in_parallel(cache: SpecCache, folders: Sequence[Path], load: Loader) ->
     own, *others = [cold[i::processes] for i in range(processes)]
     # the first load before the fork: the children inherit what it loaded (the loader's modules, the compiled
     # schemas, the presets) instead of each loading it again
-    loaded = {own[0]: _loaded(cache, own[0], load)}
-    children = [_fork(cache, share, load) for share in others]
+    loaded = {own[0]: _loaded(cache, own[0], load, complete(own[0]))}
+    children = [_fork(cache, [(folder, complete(folder)) for folder in share], load) for share in others]
     try:
-        loaded.update((folder, _loaded(cache, folder, load)) for folder in own[1:])
+        loaded.update((folder, _loaded(cache, folder, load, complete(folder))) for folder in own[1:])
         return loaded
     finally:
         for pid in children:
             os.waitpid(pid, 0)
 
 
-def _loaded(cache: SpecCache, folder: Path, load: Loader) -> Loaded:
+def _loaded(cache: SpecCache, folder: Path, load: Loader, with_contracts: bool) -> Loaded:
     try:
-        return cache.load(folder, True, load)
+        return cache.load(folder, with_contracts, load)
     except BlueprintError as exc:
         return exc
 
 
-def _fork(cache: SpecCache, share: list[Path], load: Loader) -> int:
+def _fork(cache: SpecCache, share: list[tuple[Path, bool]], load: Loader) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -72,9 +74,9 @@ def _fork(cache: SpecCache, share: list[Path], load: Loader) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        for folder in share:
+        for folder, with_contracts in share:
             try:
-                cache.load(folder, True, load)
+                cache.load(folder, with_contracts, load)
             except Exception:  # noqa: BLE001, S112 - the parent loads it again and reports what is wrong with it
                 continue
     finally:

@@ -144,11 +144,15 @@ class SpecCache:
         assert self._store is not None
         return self._store / f"{self._key(where, text_digest, with_contracts)}.pickle"
 
-    def holds(self, folder: Path) -> bool:
-        """Whether a complete load of `folder` is likely served from the cache (its entry exists; `load` checks it)."""
+    def holds(self, folder: Path, with_contracts: bool = True) -> bool:
+        """Whether a load of `folder` is likely served from the cache (an entry that serves it exists; `load` checks it)."""
         domain_file = Path(folder) / DOMAIN_FILE
         text_digest = _sha(domain_file)
-        return self._store is not None and text_digest is not None and self._entry(str(domain_file.resolve()), text_digest, True).is_file()
+        if self._store is None or text_digest is None:
+            return False
+        where = str(domain_file.resolve())
+        kinds = (True,) if with_contracts else (False, True)  # a summary is also served from a complete entry
+        return any(self._entry(where, text_digest, kind).is_file() for kind in kinds)
 
     def load(self, folder: Path, with_contracts: bool, load: Loader) -> DomainSpec:
         """`load(folder, presets, with_contracts)`, or the spec it returned last time for the same inputs."""

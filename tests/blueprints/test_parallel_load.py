@@ -35,10 +35,12 @@ def two_cores(monkeypatch):
     monkeypatch.setattr(parallel_load, "cores", lambda: 2)
 
 
-def _load(root: Path, cache: Path, monkeypatch, parallel: bool):
+def _load(root: Path, cache: Path, monkeypatch, parallel: bool, focus: Path | None = None):
     monkeypatch.setenv("DMESH_CACHE_DIR", str(cache))
-    mesh = mesh_module.load_mesh(root, mesh_levels(), parallel=parallel)
-    return {name: (spec.file, [p.name for p in spec.products]) for name, spec in mesh.domains.items()}, sorted(f.render(root) for f in mesh.findings)
+    mesh = mesh_module.load_mesh(root, mesh_levels(), focus=focus, parallel=parallel)
+    domains = {name: (spec.file, [(p.name, len(p.contract.columns)) for p in spec.products], name in mesh.summarised)
+               for name, spec in mesh.domains.items()}
+    return domains, sorted(f.render(root) for f in mesh.findings)
 
 
 def test_a_parallel_cold_load_finds_what_a_serial_one_finds(generated, tmp_path, monkeypatch, two_cores):
@@ -93,7 +95,35 @@ def test_a_warm_run_forks_nothing(generated, tmp_path, monkeypatch, two_cores):
     assert len(_load(generated, tmp_path / "cache", monkeypatch, parallel=True)[0]) == 10
 
 
-@pytest.mark.parametrize("setting", ["cache off", "one core", "focus", "too few cold domains"])
+@pytest.mark.parametrize("focus", ["d0001", "d0003", "d0007", "d0011"], ids=["reads-others", "broken-blueprint", "broken-contract", "last"])
+def test_around_a_focus_the_others_load_in_parallel_once_it_is_loaded_and_the_result_is_a_serial_ones(generated, tmp_path, monkeypatch,
+                                                                                                       two_cores, focus):
+    forks = []
+    fork = os.fork
+
+    def counted():
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    serial = _load(generated, tmp_path / "serial-cache", monkeypatch, parallel=False, focus=generated / focus)
+    assert forks == []
+    parallel = _load(generated, tmp_path / "parallel-cache", monkeypatch, parallel=True, focus=generated / focus)
+    assert forks == [1]
+    assert parallel == serial
+    domains, findings = parallel
+    summarised = {name for name, (_, _, summary) in domains.items() if summary}
+    assert summarised and focus not in summarised
+    # what the children loaded is in the cache as the focus needs it: summaries, complete where the focus reads them
+    cache = SpecCache()
+    for name, (_, products, summary) in domains.items():
+        if name != focus:
+            assert cache.holds(generated / name, with_contracts=not summary)
+            assert summary == (not cache.holds(generated / name, with_contracts=True))
+            assert summary == all(columns == 0 for _, columns in products)
+
+
+@pytest.mark.parametrize("setting", ["cache off", "one core", "too few cold domains"])
 def test_nothing_is_forked_when_sharing_cannot_pay(generated, tmp_path, monkeypatch, setting):
     monkeypatch.setattr(parallel_load, "cores", lambda: 1 if setting == "one core" else 2)
     monkeypatch.setenv("DMESH_CACHE_DIR", str(tmp_path / "cache"))
