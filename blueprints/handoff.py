@@ -16,8 +16,10 @@ import stat
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .spec import DomainSpec
+if TYPE_CHECKING:  # the specs' classes load with the first spec unpickled: `dmesh preview` reads ENV before it starts its worker
+    from .spec import DomainSpec
 
 ENV = "DMESH_SPEC_CACHE"
 Fingerprint = tuple[tuple[str, int, int], ...]

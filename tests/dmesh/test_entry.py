@@ -106,3 +106,23 @@ def test_python_m_dmesh_ends_with_the_commands_status_and_output(args, status, s
     ended = subprocess.run([sys.executable, "-m", "dmesh", *args], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert ended.returncode == status
     assert says in ended.stdout + ended.stderr
+
+
+def test_the_review_s_first_process_starts_before_anything_heavy_is_imported():
+    """Its imports are most of a one-domain review's wall: nothing but the standard library's light modules comes first."""
+    probe = """
+import subprocess, sys
+heavy = ("dataclasses", "blueprints.spec", "components.testing.registration", "dmesh.cli", "typer", "pydantic", "pulumi")
+seen = []
+start = subprocess.Popen.__init__
+def spying(self, *args, **kwargs):
+    seen.append(sorted(m for m in heavy if m in sys.modules))
+    start(self, *args, **kwargs)
+subprocess.Popen.__init__ = spying
+from dmesh.entry import early_workers
+workers = early_workers(["preview", "domain_stacks/sales"])
+workers.stop()
+print(seen[0])
+"""
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.stdout.strip() == "[]", result.stderr
