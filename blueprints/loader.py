@@ -15,6 +15,7 @@ from . import naming
 from .errors import BlueprintError, Finding
 from .paths import resolve_below
 from .models import PATTERN_HINTS, DataProduct, DomainDocument, KinesisPort, Preset, S3Port
+from .monitoring import longest_gap
 from .spec import (
     ContractSpec,
     DomainSpec,
@@ -69,11 +70,13 @@ def _resolve_product(doc: DataProduct, preset: Preset, contract: ContractSpec, l
     kinesis = next((p for p in ports if isinstance(p, KinesisPort)), None)
     pipeline = None
     if doc.pipeline is not None:
+        schedule = doc.pipeline.schedule or defaults.pipeline.schedule
         pipeline = PipelineSpec(
             image=doc.pipeline.image,
-            schedule=doc.pipeline.schedule or defaults.pipeline.schedule,
+            schedule=schedule,
             cpu=doc.pipeline.cpu or defaults.pipeline.cpu,
             memory=doc.pipeline.memory or defaults.pipeline.memory,
+            longest_gap=longest_gap(schedule),
         )
     sla = doc.sla or defaults.sla
     return ProductSpec(

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
+from typing import Any
 
 from . import naming
 from .spec import DomainSpec, ProductSpec
@@ -67,10 +68,26 @@ SCHEDULE_MAX_RUNS = 2000  # a schedule this frequent has no gap worth an alarm w
 
 @cache
 def longest_gap(schedule: str) -> int:
-    """The longest time, in seconds, between two consecutive runs of a cron schedule (UTC, as the CronJob runs it)."""
+    """The longest time, in seconds, between two consecutive runs of a cron schedule (UTC, as the CronJob runs it).
+
+    A schedule that runs alike every day (any day of the month, month and weekday) is worked out from its hours and
+    minutes; any other is walked run by run over a week and a day (a run every 15 minutes: 770 steps of croniter,
+    22 ms, against 0.1 ms).
+    """
     from croniter import croniter  # its import runs `file` on the interpreter (platform.architecture): only for a schedule
 
     runs = croniter(schedule, SCHEDULE_ORIGIN)
+    fields = runs.expanded
+    if len(fields) == 5 and all(values == ["*"] for values in fields[2:]):
+        minutes = range(60) if fields[0] == ["*"] else fields[0]
+        hours = range(24) if fields[1] == ["*"] else fields[1]
+        times = sorted(60 * hour + minute for hour in hours for minute in minutes)
+        return 60 * max(later - earlier for earlier, later in zip(times, [*times[1:], times[0] + 1440], strict=True))
+    return _walked_gap(runs)
+
+
+def _walked_gap(runs: Any) -> int:
+    """The longest gap between consecutive runs of a croniter iterator, from its next run over SCHEDULE_HORIZON."""
     previous = runs.get_next(float)
     start, gap = previous, 0.0
     for _ in range(SCHEDULE_MAX_RUNS):
@@ -152,7 +169,7 @@ def product_monitors(domain: DomainSpec, product: ProductSpec) -> ProductMonitor
         dimensions = {METRIC_PRODUCT_DIMENSION: product.name}
         monitor(MONITOR_PIPELINE_FAILED, f"{domain.name}.{product.name}: the pipeline reported a failed run ({METRIC_RUN_FAILED} in {namespace})",
                 namespace, METRIC_RUN_FAILED, dimensions, "Sum", "GreaterThanOrEqualToThreshold", 1, Window(SHORT_PERIOD, 1), "notBreaching")
-        gap = longest_gap(product.pipeline.schedule)
+        gap = product.pipeline.longest_gap
         missed = alarm_window(gap + grace)
         if missed is None:
             unwatched.append(f"missed runs of {product.pipeline.schedule!r}: runs can be {duration(gap)} apart, longer than the 7 days an alarm "

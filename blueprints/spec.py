@@ -80,6 +80,10 @@ class PipelineSpec:
     schedule: str
     cpu: str
     memory: str
+    # the longest time between two runs, in seconds (`monitoring.longest_gap`, what the missed-run alarm's window
+    # covers): worked out when the blueprint loads, so it rides with the spec (the spec cache, a review's handoff)
+    # and a program never walks the schedule again (a run every 15 minutes: 770 steps of croniter, 22 ms)
+    longest_gap: int
 
 
 @dataclass(frozen=True)

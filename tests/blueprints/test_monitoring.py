@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blueprints import load_mesh
 from blueprints.monitoring import alarm_window, duration, longest_gap, product_monitors
@@ -44,6 +46,48 @@ def test_longest_gap_between_scheduled_runs(schedule, gap):
     assert longest_gap(schedule) == gap
 
 
+_FIELD = st.one_of(
+    st.just("*"),
+    st.builds(lambda step: f"*/{step}", st.integers(1, 30)),
+    st.builds(lambda low, span: f"{low}-{low + span}", st.integers(0, 10), st.integers(0, 12)),
+    st.builds(lambda low, span, step: f"{low}-{low + span}/{step}", st.integers(0, 10), st.integers(0, 12), st.integers(1, 5)),
+    st.lists(st.integers(0, 23), min_size=1, max_size=5).map(lambda values: ",".join(map(str, values))),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(minute=_FIELD, hour=_FIELD)
+def test_a_schedule_that_runs_alike_every_day_is_worked_out_exactly_as_walking_it_run_by_run(minute, hour):
+    from croniter import croniter
+
+    from blueprints.monitoring import SCHEDULE_ORIGIN, _walked_gap
+
+    schedule = f"{minute} {hour} * * *"
+    assert longest_gap.__wrapped__(schedule) == _walked_gap(croniter(schedule, SCHEDULE_ORIGIN))
+
+
+@pytest.mark.parametrize("schedule", ["0 9 * * 1-5", "0 0 1 * *", "*/30 * 1-15 * *", "0 6 * 2 *", "0 0 * * 0", "@monthly", "@weekly"])
+def test_a_schedule_that_does_not_run_alike_every_day_is_walked(schedule, monkeypatch):
+    import blueprints.monitoring
+
+    walked = []
+    monkeypatch.setattr(blueprints.monitoring, "_walked_gap", lambda runs: walked.append(runs) or 1)
+    assert longest_gap.__wrapped__(schedule) == 1 and len(walked) == 1
+
+
+def test_each_pipeline_s_gap_is_worked_out_when_its_blueprint_loads_and_the_alarms_read_it_from_the_spec(example_specs, monkeypatch):
+    """A program handed its specs (a review forks it from a process that never saw the schedules) walks no schedule."""
+    pipelines = [(d, p) for d in example_specs.values() for p in d.products if p.pipeline is not None]
+    assert pipelines
+    assert all(p.pipeline.longest_gap == longest_gap(p.pipeline.schedule) for _, p in pipelines)
+    import blueprints.monitoring
+
+    monkeypatch.setattr(blueprints.monitoring, "longest_gap", lambda schedule: pytest.fail(f"walked {schedule!r} again"))
+    for domain, product in pipelines:
+        missed = product_monitors(domain, product).of_kind("pipeline-missed")
+        assert [m.window_seconds >= product.pipeline.longest_gap for m in missed] == [True]
+
+
 def test_monthly_schedule_gap_is_weeks():
     assert longest_gap("@monthly") >= 28 * 86400
 
@@ -76,7 +120,7 @@ def test_grace_widens_every_window_except_failures(example_specs):
 def test_a_pipeline_run_less_often_than_weekly_keeps_its_failure_alarm_and_says_what_is_not_watched(example_specs):
     sales = example_specs["sales"]
     orders = sales.product("orders")
-    monthly = dataclasses.replace(orders, pipeline=PipelineSpec("registry.acme.example/x:1", "@monthly", "1", "1Gi"))
+    monthly = dataclasses.replace(orders, pipeline=PipelineSpec("registry.acme.example/x:1", "@monthly", "1", "1Gi", longest_gap("@monthly")))
     watched = product_monitors(sales, monthly)
     assert "pipeline-missed" not in [m.kind for m in watched.monitors] and "pipeline-failed" in [m.kind for m in watched.monitors]
     assert len(watched.unwatched) == 1 and watched.unwatched[0].startswith("missed runs of '@monthly': runs can be ")

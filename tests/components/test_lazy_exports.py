@@ -41,10 +41,10 @@ def test_the_review_parent_imports_neither_the_sdk_nor_grpc():
 def test_the_forking_worker_loads_neither_the_blueprint_loader_nor_json_schema_nor_pydantic():
     """A reviewed program is handed its validated specs and its project as read: the loader's models, the YAML
     readers, JSON Schema checks and pydantic would only lengthen the start-up every one-domain review waits for (they
-    load in a child that needs them)."""
+    load in a child that needs them); the schedules' gaps come with the specs, so croniter is not needed either."""
     probe = ("import sys; from dmesh.review.zygote import ROLES; ROLES['programs'](); "
              "print(sorted(m for m in ('blueprints.loader', 'blueprints.models', 'blueprints.contracts', 'blueprints.yaml_source', "
-             "'jsonschema', 'open_data_contract_standard', 'pydantic', 'ruamel.yaml', 'dmesh.review.project') if m in sys.modules))")
+             "'jsonschema', 'open_data_contract_standard', 'pydantic', 'ruamel.yaml', 'dmesh.review.project', 'croniter') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -44,7 +44,6 @@ def _programs() -> tuple[Handler, Callable[[], None]]:
     import pulumi_aws  # noqa: F401
     import pulumi_kubernetes  # noqa: F401
 
-    import croniter  # noqa: F401 - a pipeline's alarm windows read its schedule (blueprints.monitoring): imported once, here
     import components.domain  # noqa: F401 - not the blueprint loader: a reviewed program is handed its validated specs
     import components.testing.recording  # noqa: F401
     from blueprints import handoff
