@@ -12,9 +12,8 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jsonschema.exceptions import ValidationError as ValidationError_
-from jsonschema.exceptions import best_match
 from open_data_contract_standard.model import OpenDataContractStandard, SchemaObject, SchemaProperty
 from pydantic import ValidationError
 
@@ -24,6 +23,9 @@ from .vocabulary import CLASSIFICATIONS
 from . import naming
 from .spec import Column, ContractSpec, TableSpec
 from .yaml_source import PathPart, SourceDocument, format_path, read_yaml
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError as ValidationError_
 
 LOGICAL_TO_GLUE = {
     "string": "string",
@@ -75,6 +77,10 @@ def _relevant_errors(errors: list[ValidationError_]) -> list[ValidationError_]:
     specific error already stands at that place; an "unevaluated properties" error caused by a deeper error in
     the same object is dropped; what is left is reported once.
     """
+    if not errors:
+        return []
+    from jsonschema.exceptions import best_match  # loaded with the errors (schema_check.py)
+
     paths = [tuple(e.absolute_path) for e in errors]
     chosen = []
     for error, path in zip(errors, paths):

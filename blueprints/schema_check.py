@@ -12,11 +12,13 @@ the tests know and on thousands of damaged ones, so it cannot make one laxer eit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft201909Validator
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:  # python-jsonschema (27 ms to import) loads with the first document the compiled validator rejects
+    from jsonschema import Draft201909Validator
+    from jsonschema.exceptions import ValidationError
 
 
 class SchemaCheck:
@@ -40,5 +42,7 @@ class SchemaCheck:
         if self.accepts(instance):
             return []
         if self._full is None:
+            from jsonschema import Draft201909Validator
+
             self._full = Draft201909Validator(self.schema)
         return list(self._full.iter_errors(instance))
