@@ -99,6 +99,8 @@ def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEM
             generated = Path(cookiecutter(str(template), no_input=True, extra_context=dict(values), output_dir=str(staging)))
         except CookiecutterException as exc:
             raise OnboardingError([f"the template failed: {exc}"]) from None
+        for cache in list(generated.rglob("__pycache__")):  # bytecode of a template compiled in place is nobody's domain
+            shutil.rmtree(cache)
         try:
             os.rename(generated, target)
         except OSError as exc:

@@ -131,6 +131,21 @@ def test_invalid_result_is_rolled_back(mesh, tmp_path):
     assert snapshot(mesh) == before
 
 
+def test_bytecode_compiled_in_the_template_is_not_copied_into_a_new_domain(mesh, tmp_path):
+    import shutil
+
+    from dmesh.onboarding import init_domain
+
+    compiled = tmp_path / "template"
+    shutil.copytree(TEMPLATE, compiled, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(compiled)], check=True, timeout=120)  # as `compileall blueprints` would
+    assert list(compiled.rglob("__pycache__/*.pyc"))
+    values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
+              "classification": "internal"}
+    target, _, _ = init_domain(mesh, values, template=compiled)
+    assert not list(target.rglob("__pycache__")) and (target / "__main__.py").is_file()
+
+
 def test_missing_required_value_without_a_terminal(mesh):
     result = dmesh("init", "finance", "--cost-center", "CC-1", "--mesh-root", str(mesh), "--no-input")
     assert result.returncode == 2 and "--owner is required" in result.stderr
