@@ -100,7 +100,10 @@ def init_domain(mesh_root: Path, values: Mapping[str, str], template: Path = TEM
         except CookiecutterException as exc:
             raise OnboardingError([f"the template failed: {exc}"]) from None
         for cache in list(generated.rglob("__pycache__")):  # bytecode of a template compiled in place is nobody's domain
-            shutil.rmtree(cache)
+            if cache.is_symlink() or not cache.is_dir():
+                cache.unlink()
+            else:
+                shutil.rmtree(cache)
         try:
             os.rename(generated, target)
         except OSError as exc:

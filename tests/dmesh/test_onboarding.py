@@ -140,10 +140,12 @@ def test_bytecode_compiled_in_the_template_is_not_copied_into_a_new_domain(mesh,
     shutil.copytree(TEMPLATE, compiled, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(compiled)], check=True, timeout=120)  # as `compileall blueprints` would
     assert list(compiled.rglob("__pycache__/*.pyc"))
+    (compiled / "{{cookiecutter.domain}}" / "contracts" / "__pycache__").symlink_to(tmp_path)  # a link is removed, never followed
     values = {"domain": "finance", "owner": "f@acme.example", "cost_center": "CC-1", "preset": "batch@1", "product": "ledger",
               "classification": "internal"}
     target, _, _ = init_domain(mesh, values, template=compiled)
     assert not list(target.rglob("__pycache__")) and (target / "__main__.py").is_file()
+    assert (tmp_path / "template").is_dir()  # what the link pointed at is untouched
 
 
 def test_missing_required_value_without_a_terminal(mesh):

@@ -8,7 +8,7 @@ ends them all.
 
 `dmesh preview` imports this module before it starts the programs' process, whose imports are most of a one-domain
 review's wall: what it imports at the top is kept to the standard library's light modules (the results' and
-projects' classes load where they are used), so that process starts after 8 ms instead of 30.
+projects' classes load where they are used): that process starts 24 ms after the interpreter instead of 31.
 """
 
 from __future__ import annotations
