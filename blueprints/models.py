@@ -26,7 +26,12 @@ TAG_VALUE = r"^[\w.:/=+@-]([\w .:/=+@-]*[\w.:/=+@-])?$"
 PRESET_REF = r"^[a-z][a-z0-9-]*@[0-9]+$"
 PRODUCT_REF = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 K8S_QUANTITY = r"^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"
-CRON = r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$"
+# what a CronJob's schedule takes (Kubernetes parses it as robfig/cron's standard parser does): five fields of numbers,
+# three-letter names, `*` or `?`, with ranges, steps and lists, or a macro; not croniter's extensions (L, W, #, H)
+_CRON_TOKEN = r"(\*|\?|[0-9]{1,2}|[A-Za-z]{3})"
+_CRON_ITEM = rf"{_CRON_TOKEN}(-{_CRON_TOKEN})?(/[0-9]{{1,2}})?"
+_CRON_FIELD = rf"{_CRON_ITEM}(,{_CRON_ITEM})*"
+CRON = rf"^(@(hourly|daily|weekly|monthly|yearly)|{_CRON_FIELD}(\s+{_CRON_FIELD}){{4}})$"
 # a file path or an image reference as written in a blueprint: no control characters (a NUL cannot even be opened)
 RELATIVE_PATH = r"^[^\x00-\x1f\x7f]+$"
 IMAGE = r"^[^\s\x00-\x1f\x7f]+$"
@@ -40,7 +45,8 @@ PATTERN_HINTS = {
     PRESET_REF: "a preset as <name>@<major>, e.g. batch@1",
     PRODUCT_REF: "a product as <domain>.<product>, e.g. sales.orders",
     K8S_QUANTITY: "a Kubernetes quantity, e.g. 500m, 2, 1Gi",
-    CRON: "a cron expression (five fields) or @hourly, @daily, @weekly, @monthly, @yearly",
+    CRON: "a cron expression as a Kubernetes CronJob takes it: five fields of numbers, names (MON, JAN), * or ?, with - / "
+          "and , (no L, W, # or H), or @hourly, @daily, @weekly, @monthly, @yearly",
     RELATIVE_PATH: "a path relative to domain.yaml without control characters, e.g. contracts/orders.odcs.yaml",
     IMAGE: "a container image reference without spaces or control characters, e.g. registry.example.com/team/job:1.2",
 }
@@ -48,11 +54,19 @@ PATTERN_HINTS = {
 
 
 def cron_schedule(value: str | None) -> str | None:
-    """Five fields or a macro (what a CronJob takes), and a schedule croniter can actually compute."""
-    from croniter import croniter  # its import runs `file` on the interpreter (platform.architecture): only for a schedule
+    """Five fields or a macro (what a CronJob takes), and a schedule croniter can actually compute: one that runs."""
+    from croniter import CroniterBadDateError, croniter  # its import runs `file` on the interpreter: only for a schedule
 
-    if value is not None and not croniter.is_valid(value):
+    from .monitoring import SCHEDULE_ORIGIN
+
+    if value is None:
+        return value
+    if not croniter.is_valid(value):
         raise ValueError(f"{value!r} is not a cron schedule (minute hour day-of-month month day-of-week, or @daily and the like)")
+    try:
+        croniter(value, SCHEDULE_ORIGIN).get_next(float)
+    except CroniterBadDateError:  # a day no month has (30 2, 31 4): the CronJob would never run
+        raise ValueError(f"{value!r} never runs: no month has that day") from None
     return value
 
 

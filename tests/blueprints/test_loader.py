@@ -221,6 +221,12 @@ def test_loading_writes_nothing(mesh, presets):
     ('schedule: "0 * * * *"', 'schedule: "99 * * * *"', "spec.dataProducts[0].pipeline.schedule",
      "'99 * * * *' is not a cron schedule (minute hour day-of-month month day-of-week, or @daily and the like)"),
     ('schedule: "0 * * * *"', 'schedule: "* * * * * *"', "spec.dataProducts[0].pipeline.schedule", "'* * * * * *' does not match the expected format"),
+    # croniter's extensions a CronJob refuses, and a day no month has (the CronJob would never run)
+    ('schedule: "0 * * * *"', 'schedule: "0 9 * * 1#2"', "spec.dataProducts[0].pipeline.schedule", "'0 9 * * 1#2' does not match the expected format"),
+    ('schedule: "0 * * * *"', 'schedule: "0 9 L * *"', "spec.dataProducts[0].pipeline.schedule", "'0 9 L * *' does not match the expected format"),
+    ('schedule: "0 * * * *"', 'schedule: "H * * * *"', "spec.dataProducts[0].pipeline.schedule", "'H * * * *' does not match the expected format"),
+    ('schedule: "0 * * * *"', 'schedule: "0 0 30 2 *"', "spec.dataProducts[0].pipeline.schedule", "'0 0 30 2 *' never runs: no month has that day"),
+    ('schedule: "0 * * * *"', 'schedule: "0 0 31 4,6 *"', "spec.dataProducts[0].pipeline.schedule", "'0 0 31 4,6 *' never runs: no month has that day"),
     ("cpu: 500m", "cpu: 0m", "spec.dataProducts[0].pipeline.cpu", "'0m' is zero; ask for the CPU or memory the container needs"),
     ("memory: 1Gi}", 'memory: "0"}', "spec.dataProducts[0].pipeline.memory", "'0' is zero; ask for the CPU or memory the container needs"),
     ("memory: 1Gi}", "memory: 0}", "spec.dataProducts[0].pipeline.memory", "0: Input should be a valid string"),
