@@ -134,13 +134,17 @@ os._exit(0)
 """
 
 
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
 def median_wall(command: list[str], before: Callable[[int], None] = lambda _run: None, runs: int = 5) -> float:
     """The median wall of `runs` whole processes (a single run of a second varies by a tenth); `before(i)` sets up run
-    i (a fresh spec cache for a cold figure)."""
+    i (a fresh spec cache for a cold figure). They run in this checkout: `python -m` puts the current folder first on
+    the path, so run from another checkout's folder they would import its `blueprints` and `components`."""
     walls = []
     for run in range(runs):
         before(run)
-        walls.append(timed(lambda: subprocess.run(command, check=True, capture_output=True))[1])
+        walls.append(timed(lambda: subprocess.run(command, check=True, capture_output=True, cwd=CHECKOUT))[1])
     return statistics.median(walls)
 
 

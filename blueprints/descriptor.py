@@ -208,8 +208,8 @@ def validate_odps(document: Mapping[str, Any]) -> list[str]:
 
 
 def document(descriptor: ProductDescriptor) -> dict[str, Any]:
-    """The document as plain data: unset optional fields left out, as ODPS examples do (a custom property's value is
-    kept whole, nulls included)."""
+    """The document as plain data: fields that are None left out, as ODPS examples do (inside a custom property's
+    value, which is plain data already, nothing is left out)."""
     return _plain(descriptor)  # type: ignore[no-any-return]
 
 

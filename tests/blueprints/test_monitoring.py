@@ -85,7 +85,7 @@ def test_a_schedule_bound_to_the_weekdays_alone_is_worked_out_exactly_as_walking
     assert longest_gap.__wrapped__(schedule) == _walked(schedule, 8)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(minute=st.sampled_from(["0", "0,30"]), hour=st.sampled_from(["9", "0,12"]), day=_MONTH_DAYS, month=_MONTHS, weekdays=_WEEKDAYS)
 def test_a_schedule_bound_to_the_calendar_is_followed_run_day_by_run_day_exactly_as_walking_it_run_by_run(minute, hour, day, month, weekdays):
     from croniter import CroniterBadDateError, croniter
