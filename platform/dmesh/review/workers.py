@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from .program import Project
 
 WORKER_TIMEOUT_S = 600
+# `python -m` puts the current folder first on the path: the folder `dmesh preview` runs from, or the domain folder a
+# fresh worker runs in, holding its own `components` or `blueprints`, replaced the platform's (the program still
+# imports from its own folder: `run_project` puts it on the path, as Pulumi's language host does)
+SAFE_PATH = ("-P",)
 
 
 class Channel:
@@ -126,7 +130,7 @@ class Zygote(Channel):
     SERVER_ID = "server"
 
     def __init__(self, env: dict[str, str] | None = None, role: str = "programs", fork: bool = True, serves: bool = False) -> None:
-        command = [sys.executable, "-m", "dmesh.review.zygote", role, "fork" if fork else "inline"]
+        command = [sys.executable, *SAFE_PATH, "-m", "dmesh.review.zygote", role, "fork" if fork else "inline"]
         ours, theirs = socket.socketpair() if serves else (None, None)
         if theirs is not None:
             command.append(str(theirs.fileno()))
@@ -348,7 +352,7 @@ class Workers:
         with self._lock:
             if self.stopping:
                 return None, "", "the review was stopped"
-            proc = subprocess.Popen([sys.executable, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
+            proc = subprocess.Popen([sys.executable, *SAFE_PATH, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
             self._live.add(proc)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from meshtest import EXAMPLE_MESH
 
 from dmesh.governance.config import load_platform_config
@@ -70,3 +72,26 @@ def test_a_review_s_workers_own_a_private_handover_folder_gone_when_they_stop():
         workers.stop()
     assert not folder.exists()
     workers.stop()  # stopping twice is harmless: the CLI and the review both stop what they share
+
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked-program", "fresh-interpreter"])
+def test_a_folder_holding_packages_named_as_the_platform_s_does_not_replace_them(tmp_path, monkeypatch, fork):
+    """`python -m` puts the current folder first on the path: a domain folder (the fresh worker runs there) or the
+    folder `dmesh preview` is run from, holding its own `components` or `blueprints`, would have replaced the
+    platform's in the review's own processes."""
+    project = tmp_path / "shadow"
+    for package in ("components", "blueprints", "dmesh"):
+        (project / package).mkdir(parents=True)
+        (project / package / "__init__.py").write_text('raise SystemExit("the folder\'s own package was imported")\n')
+    (project / "Pulumi.yaml").write_text("name: shadow\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (project / "__main__.py").write_text("import components\nraise RuntimeError('imported ' + components.__file__)\n")
+    monkeypatch.chdir(project)  # where the programs' process starts from
+    workers = Workers(fork=fork)
+    try:
+        registrations, error, _ = workers.run(project, "dev")
+    finally:
+        workers.stop()
+    assert registrations == [] and error is not None
+    assert "RuntimeError: imported" in error and str(project) not in error.split("imported ", 1)[1], error
