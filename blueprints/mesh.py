@@ -6,6 +6,7 @@ mesh even when one domain folder is validated.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,33 +98,89 @@ def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str
     return findings
 
 
+def _cycles(graph: Mapping[ProductRef, tuple[ProductRef, ...]]) -> dict[ProductRef, frozenset[ProductRef]]:
+    """Each product that lies on a lineage cycle, with the products of its strongly connected component.
+
+    Tarjan's algorithm, iterative: a mesh's lineage chains can be longer than Python's recursion limit."""
+    index: dict[ProductRef, int] = {}
+    low: dict[ProductRef, int] = {}
+    stack: list[ProductRef] = []
+    on_stack: set[ProductRef] = set()
+    cyclic: dict[ProductRef, frozenset[ProductRef]] = {}
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, edges = work[-1]
+            for upstream in edges:
+                if upstream not in graph:
+                    continue
+                if upstream not in index:
+                    index[upstream] = low[upstream] = len(index)
+                    stack.append(upstream)
+                    on_stack.add(upstream)
+                    work.append((upstream, iter(graph[upstream])))
+                    break
+                if upstream in on_stack:
+                    low[node] = min(low[node], index[upstream])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in graph[node]:
+                        members = frozenset(component)
+                        cyclic.update((member, members) for member in component)
+    return cyclic
+
+
+def _shortest_cycle(graph: Mapping[ProductRef, tuple[ProductRef, ...]], node: ProductRef, component: frozenset[ProductRef]) -> list[ProductRef]:
+    """`node <- ... <- node` through the fewest products (breadth first, inputs in their blueprint order): the same
+    cycle whichever product the search of the mesh met first, so each product's finding reads the same in a
+    one-domain validation as in the whole mesh's."""
+    parents: dict[ProductRef, ProductRef | None] = {node: None}
+    queue = deque([node])
+    while queue:
+        current = queue.popleft()
+        for upstream in graph[current]:
+            if upstream == node:
+                path = [current]
+                while (parent := parents[path[-1]]) is not None:
+                    path.append(parent)
+                return [*reversed(path), node]
+            if upstream in component and upstream not in parents:
+                parents[upstream] = current
+                queue.append(upstream)
+    raise AssertionError(f"{node} is in a cyclic component but no cycle returns to it")
+
+
 def _cycle_findings(domains: Mapping[str, DomainSpec]) -> list[Finding]:
+    """Every product on a lineage cycle, at its own inputs: a cycle is each of its domains' error, so validating any
+    one of them finds it (a search that reported each cycle once, where it happened to close, left the others
+    valid)."""
     graph: dict[ProductRef, tuple[ProductRef, ...]] = {
         ProductRef(d.name, p.name): p.inputs for d in domains.values() for p in d.products
     }
-    state: dict[ProductRef, int] = {}  # 1 = on the current path, 2 = done
     findings: list[Finding] = []
-
-    def visit(node: ProductRef, path: list[ProductRef]) -> None:
-        state[node] = 1
-        for upstream in graph.get(node, ()):
-            if upstream not in graph:
-                continue
-            if state.get(upstream) == 1:
-                cycle = path[path.index(upstream):] + [upstream]
-                domain = domains[node.domain]
-                index = next(i for i, p in enumerate(domain.products) if p.name == node.product)
-                where = f"spec.dataProducts[{index}].inputs"
-                findings.append(Finding(domain.file, domain.line_of(where), where,
-                                        "lineage cycle: " + " <- ".join(str(r) for r in reversed(cycle)),
-                                        "a product cannot depend on itself, directly or through other products"))
-            elif state.get(upstream) is None:
-                visit(upstream, [*path, upstream])
-        state[node] = 2
-
-    for node in sorted(graph, key=str):
-        if node not in state:
-            visit(node, [node])
+    for node, component in sorted(_cycles(graph).items(), key=lambda item: str(item[0])):
+        domain = domains[node.domain]
+        index = next(i for i, p in enumerate(domain.products) if p.name == node.product)
+        where = f"spec.dataProducts[{index}].inputs"
+        findings.append(Finding(domain.file, domain.line_of(where), where,
+                                "lineage cycle: " + " <- ".join(str(r) for r in _shortest_cycle(graph, node, component)),
+                                "a product cannot depend on itself, directly or through other products"))
     return findings
 
 

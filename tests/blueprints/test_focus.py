@@ -45,6 +45,15 @@ def test_mesh_errors_involving_the_domain_are_found(mesh, edit, case):
     assert whole and focused == whole
 
 
+@pytest.mark.parametrize("domain", ["marketing", "sales"])
+def test_a_cycle_is_found_from_every_domain_on_it(mesh, edit, domain):
+    """marketing.campaigns reads sales.store-locations: store-locations reading campaigns back closes a cycle that
+    validating either domain finds (validating marketing alone once passed, the cycle being told at sales only)."""
+    edit("sales/domain.yaml", "      retentionDays: 730\n", "      retentionDays: 730\n      inputs: [marketing.campaigns]\n")
+    focused, whole = findings_both_ways(mesh, domain)
+    assert focused == whole and len(focused) == 1 and "lineage cycle: " in focused[0], focused
+
+
 def test_a_collision_with_a_siblings_name_is_found_from_both_sides(mesh):
     add_domain(mesh, "marketing-web", "events")  # marketing/web-events and marketing-web/events both derive dm-marketing-web-events
     for domain in ("marketing-web", "marketing"):

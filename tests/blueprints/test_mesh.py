@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from blueprints import Finding, load_mesh
+from blueprints import Finding, ProductRef, load_mesh
+from blueprints import mesh as mesh_module
 from meshtest import EXAMPLE_MESH, line_of
 
 RULES = {"s3-tls-only": "advisory", "stateful-resources-protected": "advisory", "s3-versioning-enabled": "mandatory"}
@@ -61,11 +62,34 @@ def test_grant_to_unknown_domain(mesh, edit):
 
 
 def test_lineage_cycle(mesh, edit):
+    """A cycle is each of its products' error: each is told at its own inputs, the cycle read from itself."""
     # marketing.campaigns reads sales.store-locations already (and grants sales); make store-locations read campaigns back
-    file = edit("sales/domain.yaml", "      retentionDays: 730\n", "      retentionDays: 730\n      inputs: [marketing.campaigns]\n")
-    assert only(mesh) == Finding(file, line_of(file, "retentionDays: 730") + 1, "spec.dataProducts[2].inputs",
-                                 "lineage cycle: marketing.campaigns <- sales.store-locations <- marketing.campaigns",
-                                 "a product cannot depend on itself, directly or through other products")
+    sales = edit("sales/domain.yaml", "      retentionDays: 730\n", "      retentionDays: 730\n      inputs: [marketing.campaigns]\n")
+    marketing = mesh / "marketing" / "domain.yaml"
+    hint = "a product cannot depend on itself, directly or through other products"
+    assert sorted(load_mesh(mesh, RULES).findings, key=lambda f: str(f.file)) == [
+        Finding(marketing, line_of(marketing, "inputs: [marketing.web-events, sales.store-locations]"), "spec.dataProducts[1].inputs",
+                "lineage cycle: marketing.campaigns <- sales.store-locations <- marketing.campaigns", hint),
+        Finding(sales, line_of(sales, "retentionDays: 730") + 1, "spec.dataProducts[2].inputs",
+                "lineage cycle: sales.store-locations <- marketing.campaigns <- sales.store-locations", hint),
+    ]
+
+
+def test_a_cycle_is_told_through_its_fewest_products():
+    """Of the cycles through a product, the shortest is named, whichever product the search met first."""
+    a, b, c = (ProductRef("d", name) for name in "abc")
+    graph = {a: (b,), b: (c, a), c: (a,)}  # a <- b <- a, and a <- b <- c <- a
+    cycles = mesh_module._cycles(graph)
+    assert set(cycles) == {a, b, c}
+    assert [mesh_module._shortest_cycle(graph, node, cycles[node]) for node in (a, b, c)] == [[a, b, a], [b, a, b], [c, a, b, c]]
+
+
+def test_a_lineage_chain_longer_than_the_recursion_limit_is_judged():
+    chain = [ProductRef("d", f"p{i}") for i in range(5000)]
+    graph = {node: (chain[i + 1],) if i + 1 < len(chain) else () for i, node in enumerate(chain)}
+    assert mesh_module._cycles(graph) == {}
+    graph[chain[-1]] = (chain[0],)
+    assert len(mesh_module._cycles(graph)) == len(chain)
 
 
 def test_self_input_cycle(mesh, edit):
@@ -111,7 +135,8 @@ def test_every_cycle_is_reported(mesh, edit):
     edit("sales/domain.yaml", "      retentionDays: 730\n", "      retentionDays: 730\n      inputs: [marketing.campaigns]\n")
     messages = sorted(f.message for f in load_mesh(mesh, RULES).findings)
     assert messages == ["lineage cycle: marketing.campaigns <- sales.store-locations <- marketing.campaigns",
-                        "lineage cycle: ml-features.churn-scores <- ml-features.churn-scores"]
+                        "lineage cycle: ml-features.churn-scores <- ml-features.churn-scores",
+                        "lineage cycle: sales.store-locations <- marketing.campaigns <- sales.store-locations"]
 
 
 def test_broken_domain_does_not_cascade(mesh, edit):
