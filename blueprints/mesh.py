@@ -7,7 +7,7 @@ mesh even when one domain folder is validated.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,8 +58,9 @@ def _layout_findings(root: Path) -> list[Finding]:
     return findings
 
 
-def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str]) -> list[Finding]:
+def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str], unread: frozenset[str]) -> list[Finding]:
     findings = []
+    known = ", ".join(sorted(domains.keys() | broken | unread))
     for domain in domains.values():
         for i, product in enumerate(domain.products):
             for j, ref in enumerate(product.inputs):
@@ -72,8 +73,8 @@ def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str
                     continue
                 producer = domains.get(ref.domain)
                 if producer is None:
-                    findings.append(Finding(domain.file, domain.line_of(where), where, f"unknown domain {ref.domain!r}",
-                                            f"known domains: {', '.join(sorted(domains))}"))
+                    if ref.domain not in unread:  # a domain this load did not read is not judged here (a focus's load reads all it reads)
+                        findings.append(Finding(domain.file, domain.line_of(where), where, f"unknown domain {ref.domain!r}", f"known domains: {known}"))
                     continue
                 upstream = producer.product(ref.product)
                 if upstream is None:
@@ -92,9 +93,9 @@ def _reference_findings(domains: Mapping[str, DomainSpec], broken: frozenset[str
                                             f"a product derived from personal data must be classified {PERSONAL_DATA}"))
             for j, grantee in enumerate(product.grants):
                 where = f"spec.dataProducts[{i}].grants[{j}].domain"
-                if grantee not in domains and grantee not in broken:
+                if grantee not in domains and grantee not in broken and grantee not in unread:
                     findings.append(Finding(domain.file, domain.line_of(where), where, f"grant to unknown domain {grantee!r}",
-                                            f"known domains: {', '.join(sorted(domains))}"))
+                                            f"known domains: {known}"))
     return findings
 
 
@@ -222,9 +223,11 @@ def _collision_findings(domains: Mapping[str, DomainSpec]) -> list[Finding]:
     return findings
 
 
-def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], broken: frozenset[str] = frozenset()) -> list[Finding]:
-    """Cross-domain findings; `rules` maps each policy rule name to its mesh-wide level."""
-    return _reference_findings(domains, broken) + _cycle_findings(domains) + _override_findings(domains, rules) + _collision_findings(domains)
+def check_mesh(domains: Mapping[str, DomainSpec], rules: Mapping[str, str], broken: frozenset[str] = frozenset(),
+               unread: frozenset[str] = frozenset()) -> list[Finding]:
+    """Cross-domain findings; `rules` maps each policy rule name to its mesh-wide level. `broken` domains failed to
+    load, `unread` ones exist but were not loaded (around a focus): a reference to either is not to an unknown domain."""
+    return _reference_findings(domains, broken, unread) + _cycle_findings(domains) + _override_findings(domains, rules) + _collision_findings(domains)
 
 
 def _given(loaded: DomainSpec | BlueprintError) -> DomainSpec:
@@ -239,49 +242,74 @@ def _load(folder: Path, presets: Mapping[str, Preset], with_contracts: bool) -> 
     return load_domain(folder, dict(presets), with_contracts=with_contracts)
 
 
+@dataclass
+class _Loading:
+    """What one load of a mesh has gathered so far."""
+
+    cache: SpecCache
+    parallel: bool
+    domains: dict[str, DomainSpec] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+    summarised: set[str] = field(default_factory=set)
+
+    def load(self, folders: list[Path], complete: Callable[[Path], bool] = lambda _folder: True) -> None:
+        """Load `folders` (whole, or as summaries where `complete` says not), on every core when there are enough."""
+        loaded = load_in_parallel(self.cache, folders, _load, complete) if self.parallel else {}
+        for folder in folders:
+            with_contracts = complete(folder)
+            try:
+                spec = _given(loaded.pop(folder)) if folder in loaded else self.cache.load(folder, with_contracts, _load)
+            except PresetError:  # a broken packaged preset is the platform's bug, not this domain's finding
+                raise
+            except BlueprintError as exc:
+                self.findings += exc.findings
+                self.broken.add(folder.name)
+                continue
+            self.domains[spec.name] = spec
+            if not with_contracts:
+                self.summarised.add(spec.name)
+
+
+def _around(loading: _Loading, focus: DomainSpec, folders: Mapping[str, Path]) -> None:
+    """Load what the mesh checks of `focus` read: the domains it reads whole (their contracts concern it), the
+    domains upstream of those as summaries (a cycle through the focus runs through them only), and the siblings whose
+    physical names it could share (`naming.may_share_names`). A grant needs only its grantee's folder to exist."""
+    direct = {ref.domain for p in focus.products for ref in p.inputs}
+    seen = {focus.name}
+    frontier = sorted(direct & folders.keys() - seen)
+    while frontier:
+        seen.update(frontier)
+        loading.load([folders[name] for name in frontier], lambda folder: folder.name in direct)
+        upstream = {ref.domain for name in frontier if name in loading.domains for p in loading.domains[name].products for ref in p.inputs}
+        frontier = sorted(upstream & folders.keys() - seen)
+    loading.load([folders[name] for name in sorted(folders) if name not in seen and naming.may_share_names(focus.name, name)],
+                 lambda _folder: False)
+
+
 def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset] | None = None, focus: Path | None = None,
               parallel: bool = False) -> Mesh:
     """Load every domain under `root` and run the mesh checks; collects findings (a broken packaged preset, the
     platform's bug, raises PresetError).
 
-    With a `focus` domain folder, only that domain and the domains it reads are loaded with their contracts; the
-    others are read from their domain.yaml alone, which is all the mesh checks use (names, ports, inputs, grants,
-    classifications), so every mesh-level error involving the focus is still found at a fraction of the cost.
-    Contract errors of the other domains are theirs: `dmesh validate` of the whole mesh reports them.
+    With a `focus` domain folder, only what the mesh checks of that domain read is loaded (`_around`): its findings
+    are the whole mesh's findings about it, at the cost of a handful of domains whatever the mesh's size. The other
+    domains are not in the result; those loaded without their contracts are `summarised`, and their own errors are
+    theirs: `dmesh validate` of the whole mesh reports them.
 
     With `parallel` (the caller knows forking is safe), the domains the cache does not hold are loaded on every core
-    (`parallel_load.py`), around a focus once it is loaded; the result is the same.
+    when there are enough of them (`parallel_load.py`); the result is the same.
     """
-    domains: dict[str, DomainSpec] = {}
-    findings: list[Finding] = []
-    broken: set[str] = set()
-    summarised: set[str] = set()
-    findings += _layout_findings(root)
+    findings = _layout_findings(root)
     folders = domain_folders(root)
-    full: set[str] | None = None
-    if focus is not None:
-        focus = focus.resolve()
-        folders = sorted(folders, key=lambda f: f.resolve() != focus)  # the focus first: it says which domains it reads
-    cache = SpecCache(presets)  # None: the packaged presets, read only when a domain is not in the cache
-    loaded = load_in_parallel(cache, folders, _load) if parallel and focus is None else {}
-    for index, folder in enumerate(folders):
-        if parallel and index == 1 and full is not None:  # the focus is loaded and says what it reads: the others share the cores
-            loaded = load_in_parallel(cache, folders[1:], _load, complete=lambda f, names=frozenset(full): f.name in names)
-        complete = full is None or folder.name in full
-        try:
-            spec = _given(loaded.pop(folder)) if folder in loaded else cache.load(folder, complete, _load)
-        except PresetError:  # a broken packaged preset is the platform's bug, not this domain's finding
-            raise
-        except BlueprintError as exc:
-            findings += exc.findings
-            broken.add(folder.name)
-            if focus is not None and full is None and folder.resolve() == focus:
-                full = {folder.name}
-            continue
-        domains[spec.name] = spec
-        if not complete:
-            summarised.add(spec.name)
-        if focus is not None and full is None and folder.resolve() == focus:
-            full = {spec.name} | {ref.domain for p in spec.products for ref in p.inputs}
-    findings += check_mesh(domains, rules, frozenset(broken))
-    return Mesh(root, domains, findings, frozenset(broken), frozenset(summarised))
+    loading = _Loading(SpecCache(presets), parallel)  # presets None: the packaged ones, read only when a domain is not in the cache
+    chosen = [folder for folder in folders if focus is not None and folder.resolve() == focus.resolve()]
+    if chosen:
+        loading.load(chosen)
+        if chosen[0].name in loading.domains:
+            _around(loading, loading.domains[chosen[0].name], {folder.name: folder for folder in folders})
+    else:
+        loading.load(folders)
+    unread = frozenset(folder.name for folder in folders) - loading.domains.keys() - loading.broken
+    findings += loading.findings + check_mesh(loading.domains, rules, frozenset(loading.broken), unread)
+    return Mesh(root, loading.domains, findings, frozenset(loading.broken), frozenset(loading.summarised))

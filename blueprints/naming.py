@@ -200,5 +200,13 @@ def product_names(domain: str, product: str, s3: bool, kinesis: bool, pipeline: 
     return names
 
 
+def may_share_names(domain: str, other: str) -> bool:
+    """Whether two domains can derive one mesh-wide name: every such name is `dm-<domain>` or begins `dm-<domain>-`
+    (a domain name, at most 24 characters, is never cut by the shortening), so two different domains can only when
+    one's name followed by '-' begins the other's (`marketing` and `marketing-web`). Validating one domain reads
+    these siblings, not the whole mesh, for the collision check."""
+    return domain != other and (other.startswith(f"{domain}-") or domain.startswith(f"{other}-"))
+
+
 # Names the platform stack owns: no domain may derive one of them.
 RESERVED: tuple[tuple[str, str], ...] = (("S3 bucket", AUDIT_BUCKET), ("S3 bucket", CATALOG_BUCKET), *domain_names(PLATFORM_DOMAIN))

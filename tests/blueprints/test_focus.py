@@ -1,5 +1,6 @@
-"""Validating one domain reads the other domains' blueprints but not their contracts, and still finds every
-mesh-level error that involves the domain: each case compares it with the whole mesh's findings about the domain."""
+"""Validating one domain reads only what its mesh checks read (the domains upstream of it, whole where it reads them
+directly, and the siblings whose physical names it could share) and still finds every mesh-level error that involves
+the domain: each case compares it with the whole mesh's findings about the domain."""
 
 from __future__ import annotations
 
@@ -67,8 +68,29 @@ def test_other_domains_contracts_are_not_read(mesh):
     focused, _ = findings_both_ways(mesh, "sales")
     assert focused == []
     mesh_of_sales = load_mesh(mesh, mesh_levels(), focus=mesh / "sales")
-    assert "ml-features" in mesh_of_sales.summarised and "sales" in mesh_of_sales.complete()
+    assert set(mesh_of_sales.complete()) == {"sales", "marketing"}  # sales reads marketing, which reads sales back
+    assert "ml-features" not in mesh_of_sales.domains  # a consumer of sales: none of the checks of sales reads it
     assert mesh_of_sales.complete()["sales"].product("orders").contract.tables  # the focus has its columns
     # a producer the focus reads is loaded whole: its contract problems do concern the focus
     focused, whole = findings_both_ways(mesh, "ml-features")
     assert focused == whole and focused
+
+
+def test_a_grant_to_a_domain_not_read_is_not_to_an_unknown_one(mesh, edit):
+    """sales grants ml-features, which the checks of sales do not read: its folder is enough. A grant to a domain
+    with no folder is found, its hint naming every domain of the mesh as the whole mesh's does, broken ones too."""
+    edit("sales/domain.yaml", "grants: [{domain: marketing}, {domain: ml-features}]",
+         "grants: [{domain: marketing}, {domain: ml-features}, {domain: finance}]")
+    add_domain(mesh, "legal", "holds")
+    (mesh / "legal" / "domain.yaml").write_text("apiVersion: [unclosed\n")
+    focused, whole = findings_both_ways(mesh, "sales")
+    assert focused == whole and len(focused) == 1 and "grant to unknown domain 'finance'" in focused[0], focused
+    assert "known domains: legal, marketing, ml-features, sales" in focused[0]
+    assert set(load_mesh(mesh, mesh_levels(), focus=mesh / "sales").domains) == {"sales", "marketing"}
+
+
+def test_only_siblings_that_could_share_a_name_are_read_for_collisions(mesh):
+    for name in ("marketing-web", "market", "marketingweb", "web-marketing"):
+        add_domain(mesh, name, "events")
+    assert set(load_mesh(mesh, mesh_levels(), focus=mesh / "marketing").domains) == {"marketing", "sales", "marketing-web"}
+    assert set(load_mesh(mesh, mesh_levels(), focus=mesh / "marketing-web").domains) == {"marketing-web", "marketing"}

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from blueprints import naming
+from blueprints.models import DOMAIN_NAME
 
 
 def test_plain_names():
@@ -54,3 +60,31 @@ def test_shortening_cuts_at_the_limit_and_never_doubles_a_dash():
     assert exact == "dm-aaaaaaaaaa-bbbbbbbbb"
     cut = naming.physical_name("a" * 10, "b" * 10, limit=23)  # one over: the kept part ends in '-', which is dropped
     assert cut.startswith("dm-aaaaaaaaaa-") and "--" not in cut and len(cut) == 22
+
+
+def _name(max_size: int) -> st.SearchStrategy[str]:
+    """Names as the blueprint's models accept them (a domain's up to 24 characters, a product's up to 32; one
+    pattern), from few letters, so that prefixes and collisions are common."""
+    words = st.lists(st.text(alphabet="ab1", min_size=1, max_size=4), min_size=1, max_size=5)
+    return words.map(lambda w: "a" + "-".join(w)).filter(lambda n: 3 <= len(n) <= max_size and re.fullmatch(DOMAIN_NAME, n))
+
+
+def _mesh_wide(domain: str, product: str) -> set[tuple[str, str]]:
+    names = naming.domain_names(domain) + naming.product_names(domain, product, True, True, True)
+    return {(target, name) for target, name in names if target in naming.MESH_WIDE}
+
+
+@settings(max_examples=400, deadline=None)
+@given(_name(24), _name(24), _name(32), _name(32))
+@example("marketing", "marketing-web", "web-events", "events")  # the pair that does collide
+@example("a" * 24, "a" * 23 + "b", "p" * 32, "p" * 32)  # the longest names: shortened where a target's limit says
+def test_two_domains_share_a_physical_name_only_when_may_share_names_says_they_can(a, b, product_a, product_b):
+    """What lets one domain's validation read only a few siblings for the collision check (`mesh._around`)."""
+    if a != b and _mesh_wide(a, product_a) & _mesh_wide(b, product_b):
+        assert naming.may_share_names(a, b)
+    assert naming.may_share_names(a, b) == naming.may_share_names(b, a)
+
+
+def test_may_share_names_is_a_dash_prefix_either_way():
+    assert naming.may_share_names("marketing", "marketing-web") and naming.may_share_names("marketing-web", "marketing")
+    assert not any(naming.may_share_names("marketing", other) for other in ("marketing", "market", "marketingweb", "web-marketing"))

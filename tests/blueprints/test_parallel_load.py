@@ -12,7 +12,7 @@ from blueprints import mesh as mesh_module
 from blueprints import parallel_load
 from blueprints.spec_cache import SpecCache
 from dmesh.governance.config import mesh_levels
-from meshtest import REPO
+from meshtest import REPO, add_domain
 
 _spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
 generate_module = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
@@ -95,9 +95,26 @@ def test_a_warm_run_forks_nothing(generated, tmp_path, monkeypatch, two_cores):
     assert len(_load(generated, tmp_path / "cache", monkeypatch, parallel=True)[0]) == 10
 
 
-@pytest.mark.parametrize("focus", ["d0001", "d0003", "d0007", "d0011"], ids=["reads-others", "broken-blueprint", "broken-contract", "last"])
-def test_around_a_focus_the_others_load_in_parallel_once_it_is_loaded_and_the_result_is_a_serial_ones(generated, tmp_path, monkeypatch,
-                                                                                                       two_cores, focus):
+def _upstream(domains, name: str) -> set[str]:
+    """The domains `name` reads, directly or through others, as the whole mesh's specs say."""
+    seen, frontier = set(), [name]
+    while frontier:
+        spec = domains.get(frontier.pop())
+        for ref in (ref for p in (spec.products if spec else ()) for ref in p.inputs):
+            if ref.domain not in seen and ref.domain != name:
+                seen.add(ref.domain)
+                frontier.append(ref.domain)
+    return seen
+
+
+@pytest.mark.parametrize("focus", ["d0001", "d0003", "d0007", "d0011", "hub"],
+                         ids=["reads-others", "broken-blueprint", "broken-contract", "last", "reads-every-domain"])
+def test_around_a_focus_only_what_it_reads_is_loaded_on_as_many_cores_as_pay(generated, tmp_path, monkeypatch, two_cores, focus):
+    """The focus, the domains it reads whole, their own upstream as summaries; forked only when that is many cold domains
+    (here the hub, which reads all twelve), and the same result as one core's."""
+    hub = add_domain(generated, "hub", "joined")
+    hub.write_text(hub.read_text().replace("classification: public\n", "classification: public\n      inputs: ["
+                                           + ", ".join(f"d{i:04d}.p01" for i in range(12)) + "]\n"))
     forks = []
     fork = os.fork
 
@@ -109,17 +126,17 @@ def test_around_a_focus_the_others_load_in_parallel_once_it_is_loaded_and_the_re
     serial = _load(generated, tmp_path / "serial-cache", monkeypatch, parallel=False, focus=generated / focus)
     assert forks == []
     parallel = _load(generated, tmp_path / "parallel-cache", monkeypatch, parallel=True, focus=generated / focus)
-    assert forks == [1]
+    assert forks == ([1] if focus == "hub" else [])
     assert parallel == serial
-    domains, findings = parallel
-    summarised = {name for name, (_, _, summary) in domains.items() if summary}
-    assert summarised and focus not in summarised
-    # what the children loaded is in the cache as the focus needs it: summaries, complete where the focus reads them
+    domains, _ = parallel
+    whole = mesh_module.load_mesh(generated, mesh_levels()).domains
+    assert set(domains) == ({focus} | _upstream(whole, focus)) - {"d0003", "d0007"} - ({focus} - whole.keys())
+    direct = {ref.domain for p in whole[focus].products for ref in p.inputs} if focus in whole else set()
     cache = SpecCache()
     for name, (_, products, summary) in domains.items():
-        if name != focus:
+        assert summary == (name not in direct | {focus})
+        if name != focus:  # kept in the cache as the focus needs it, by whichever process loaded it
             assert cache.holds(generated / name, with_contracts=not summary)
-            assert summary == (not cache.holds(generated / name, with_contracts=True))
             assert summary == all(columns == 0 for _, columns in products)
 
 
