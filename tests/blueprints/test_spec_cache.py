@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from blueprints import load_presets
 from blueprints import BlueprintError
 from blueprints.loader import load_domain
 from blueprints.mesh import load_mesh
-from blueprints.spec_cache import SpecCache
+from blueprints.spec_cache import LIBRARIES, SpecCache, installed
 
 
 @pytest.fixture
@@ -203,3 +205,17 @@ def test_what_validation_refuses_unread_is_never_digested_whole(tmp_path):
     fitting.write_bytes(b"a" * MAX_BYTES)
     assert _sha(large) is None and _sha(pipe) is None and _sha(tmp_path) is None and _sha(tmp_path / "missing") is None
     assert _sha(fitting) is not None
+
+
+def test_the_libraries_versions_are_read_as_importlib_metadata_reads_them():
+    assert installed(LIBRARIES) == [f"{library}={version(library)}" for library in LIBRARIES]
+
+
+def test_a_library_is_the_first_on_the_path_with_its_release_and_a_missing_one_its_bare_name(tmp_path):
+    """Another release first on the path is what imports, so it is what the cache's key holds."""
+    (tmp_path / "ahead").mkdir()
+    (tmp_path / "ahead" / "pydantic-9.9.9.dist-info").mkdir()
+    (tmp_path / "ahead" / "ruamel.yaml-0.1.egg-info").mkdir()  # a legacy install, its name not normalised
+    (tmp_path / "ahead" / "jsonschema_rs").mkdir()  # the package, not its metadata
+    assert installed(("pydantic", "ruamel.yaml", "jsonschema-rs", "no-such-library"), [str(tmp_path / "ahead"), str(tmp_path / "gone"), *sys.path]) \
+        == ["pydantic=9.9.9", "ruamel.yaml=0.1", f"jsonschema-rs={version('jsonschema-rs')}", "no-such-library"]
