@@ -64,10 +64,12 @@ def installed(libraries: tuple[str, ...], path: list[str] | None = None) -> list
         except OSError:
             continue
         for name in names:
-            stem, dot, suffix = name.rpartition(".")
+            stem, _, suffix = name.rpartition(".")
+            if suffix not in ("dist-info", "egg-info"):
+                continue
             distribution, _, release = stem.partition("-")
             key = _normalized(distribution)
-            if dot and suffix in ("dist-info", "egg-info") and key in wanted and key not in found:
+            if key in wanted and key not in found:
                 found[key] = f"{wanted[key]}={release}"
     return [found.get(key, library) for key, library in wanted.items()]
 
