@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import naming
 from .errors import BlueprintError, Finding, PresetError
 from .parallel_load import load_in_parallel
+from .paths import resolved
 from .spec_cache import SpecCache
 from .spec import DomainSpec, ProductRef
 from .vocabulary import DOMAIN_FILE, PERSONAL_DATA, PROJECT_FILE
@@ -40,16 +41,31 @@ class Mesh:
         return {name: spec for name, spec in self.domains.items() if name not in self.summarised}
 
 
+def linked_out(folder: Path, root: Path) -> Path | None:
+    """Where a folder of the mesh root that is a link leads, when that is out of the (resolved) root: a domain there
+    is someone else's files, a CI runner's for one, which validation would read and quote and the review run."""
+    if not folder.is_symlink():
+        return None
+    target = resolved(folder)
+    return None if target.is_relative_to(root) else target
+
+
 def domain_folders(root: Path) -> list[Path]:
-    """Sub-folders of the mesh root that hold a domain.yaml, in name order."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / DOMAIN_FILE).is_file())
+    """Sub-folders of the mesh root that hold a domain.yaml, in name order; none linked out of the root."""
+    real = resolved(root)
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / DOMAIN_FILE).is_file() and linked_out(p, real) is None)
 
 
 def _layout_findings(root: Path) -> list[Finding]:
     """A folder of the mesh root that is not a deployable domain is reported, never silently skipped."""
     findings = []
+    real = resolved(root)
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        if not (folder / DOMAIN_FILE).is_file():
+        target = linked_out(folder, real)
+        if target is not None:
+            findings.append(Finding(folder / DOMAIN_FILE, 0, "", f"folder {folder.name!r} of the mesh root links to {target}, out of the mesh",
+                                    "commit the domain's folder itself, not a link out of the mesh root"))
+        elif not (folder / DOMAIN_FILE).is_file():
             findings.append(Finding(folder / DOMAIN_FILE, 0, "", f"folder {folder.name!r} of the mesh root holds no {DOMAIN_FILE}",
                                     "add the domain's blueprint (`dmesh init`) or move the folder out of the mesh root"))
         elif not (folder / PROJECT_FILE).is_file():

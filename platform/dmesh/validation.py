@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.parse
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blueprints import DOMAIN_FILE, Finding, Mesh, domain_folders, load_mesh
+from blueprints.mesh import linked_out
 from blueprints.paths import resolved
 
 from .collector import collector_paused
@@ -38,7 +40,11 @@ def resolve_target(path: Path) -> Target:
     if not path.is_dir():
         raise UsageError(f"{path} is not a folder (give a mesh root or a domain folder)")
     if (path / DOMAIN_FILE).is_file():
-        return Target(path.resolve().parent, path.resolve())
+        domain = resolved(path)
+        target = linked_out(Path(os.path.abspath(path)), resolved(Path(os.path.abspath(path)).parent))
+        if target is not None:  # its mesh would be wherever the link leads, and every file read there someone else's
+            raise UsageError(f"{path} links to {target}, out of its mesh root; commit the domain's folder itself")
+        return Target(domain.parent, domain)
     if not domain_folders(path):
         raise UsageError(f"{path} holds no domain (a folder with {DOMAIN_FILE}); give a mesh root or a domain folder")
     return Target(path.resolve(), None)

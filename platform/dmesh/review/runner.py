@@ -177,4 +177,4 @@ def _finding_error(finding: Finding) -> ReviewError:
     if domain.name == "contracts":
         domain = domain.parent
     return ReviewError(domain=domain.name, file=str(finding.file), line=finding.line,
-                       message=f"{finding.field}: {finding.message}" + (f" ({finding.hint})" if finding.hint else ""))
+                       message=(f"{finding.field}: " if finding.field else "") + finding.message + (f" ({finding.hint})" if finding.hint else ""))

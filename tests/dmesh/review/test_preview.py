@@ -298,3 +298,19 @@ def test_a_usage_error_after_the_workers_started_leaves_none_behind(tmp_path, ar
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert list(tmpdir.iterdir()) == []  # the handover folder is gone
     assert _processes_with_tmpdir(tmpdir) == []
+
+
+def test_a_domain_folder_linked_out_of_the_mesh_is_reported_and_its_program_never_runs(mesh, tmp_path):
+    elsewhere = tmp_path / "runner" / "other"
+    shutil.copytree(mesh / "sales", elsewhere)
+    for file in [p for p in elsewhere.rglob("*") if p.is_file()]:  # a valid domain named as its folder: it would be run
+        file.write_text(file.read_text().replace("sales", "other"))
+    marker = tmp_path / "ran"
+    (elsewhere / "__main__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (mesh / "evil").symlink_to(elsewhere, target_is_directory=True)
+    code, report = preview_json(str(mesh))
+    assert code == 2 and not marker.exists()
+    [error] = report["errors"]
+    assert error["file"] == str(mesh / "evil" / "domain.yaml")
+    assert error["message"].startswith("folder 'evil' of the mesh root links to ") and "out of the mesh" in error["message"]
+    assert {r["domain"] for r in report["resources"]} == {"marketing", "ml-features", "sales"}
