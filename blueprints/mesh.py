@@ -1,7 +1,7 @@
 """The mesh: every domain under a root, and the rules that need all of them in view.
 
-A grant or an input only makes sense across domains, so these checks run over the whole
-mesh even when one domain folder is validated.
+A grant or an input only makes sense across domains, so these checks run over every domain they read even when
+one domain folder is validated: around it, only those (`load_mesh`'s focus).
 """
 
 from __future__ import annotations
@@ -303,6 +303,13 @@ def _around(loading: _Loading, focus: DomainSpec, folders: Mapping[str, Path]) -
                  lambda _folder: False)
 
 
+def _folder_of(focus: Path, folders: list[Path]) -> list[Path]:
+    """The mesh's folder of `focus`: the one of its name, resolved alike, else any that resolves to it (a link inside
+    the mesh root named otherwise); resolving every folder walks each one's path, 2 ms for 200 domains."""
+    real = focus.resolve()
+    return [f for f in folders if f.name == focus.name and f.resolve() == real] or [f for f in folders if f.resolve() == real]
+
+
 def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset] | None = None, focus: Path | None = None,
               parallel: bool = False) -> Mesh:
     """Load every domain under `root` and run the mesh checks; collects findings (a broken packaged preset, the
@@ -319,7 +326,7 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset
     findings = _layout_findings(root)
     folders = domain_folders(root)
     loading = _Loading(SpecCache(presets), parallel)  # presets None: the packaged ones, read only when a domain is not in the cache
-    chosen = [folder for folder in folders if focus is not None and folder.resolve() == focus.resolve()]
+    chosen = _folder_of(focus, folders) if focus is not None else []
     if chosen:
         loading.load(chosen)
         if chosen[0].name in loading.domains:
