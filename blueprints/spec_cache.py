@@ -55,7 +55,7 @@ def installed(libraries: tuple[str, ...], path: list[str] | None = None) -> list
     first on the import path as the import finds it; a library not installed is its bare name.
 
     The names say what `importlib.metadata.version` parses every METADATA file for: that cost 15 ms of each cold
-    `dmesh validate`, and one listing of each path entry is a tenth of it."""
+    `dmesh validate`; one listing of each path entry, 0.65 ms."""
     wanted = {_normalized(library): library for library in libraries}
     found: dict[str, str] = {}
     for entry in sys.path if path is None else path:

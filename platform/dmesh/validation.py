@@ -40,8 +40,8 @@ def resolve_target(path: Path) -> Target:
     if not path.is_dir():
         raise UsageError(f"{path} is not a folder (give a mesh root or a domain folder)")
     if (path / DOMAIN_FILE).is_file():
-        domain = resolved(path)
-        target = linked_out(Path(os.path.abspath(path)), resolved(Path(os.path.abspath(path)).parent))
+        domain, named = resolved(path), Path(os.path.abspath(path))
+        target = linked_out(named, resolved(named.parent))
         if target is not None:  # its mesh would be wherever the link leads, and every file read there someone else's
             raise UsageError(f"{path} links to {target}, out of its mesh root; commit the domain's folder itself")
         return Target(domain.parent, domain)
