@@ -50,6 +50,12 @@ def linked_out(folder: Path, root: Path) -> Path | None:
     return None if target.is_relative_to(root) else target
 
 
+def domain_name(folder: Path) -> str:
+    """The name the mesh knows a domain folder's domain by, which its blueprint must carry: the folder's, or for a
+    link inside the mesh root its target's (the loader holds metadata.name to the resolved folder)."""
+    return resolved(folder).name if folder.is_symlink() else folder.name
+
+
 def domain_folders(root: Path) -> list[Path]:
     """Sub-folders of the mesh root that hold a domain.yaml, in name order; none linked out of the root."""
     real = resolved(root)
@@ -280,7 +286,7 @@ class _Loading:
                 raise
             except BlueprintError as exc:
                 self.findings += exc.findings
-                self.broken.add(folder.name)
+                self.broken.add(domain_name(folder))
                 continue
             self.domains[spec.name] = spec
             if not with_contracts:
@@ -296,7 +302,7 @@ def _around(loading: _Loading, focus: DomainSpec, folders: Mapping[str, Path]) -
     frontier = sorted(direct & folders.keys() - seen)
     while frontier:
         seen.update(frontier)
-        loading.load([folders[name] for name in frontier], lambda folder: folder.name in direct)
+        loading.load([folders[name] for name in frontier], lambda folder: domain_name(folder) in direct)
         upstream = {ref.domain for name in frontier if name in loading.domains for p in loading.domains[name].products for ref in p.inputs}
         frontier = sorted(upstream & folders.keys() - seen)
     loading.load([folders[name] for name in sorted(folders) if name not in seen and naming.may_share_names(focus.name, name)],
@@ -327,12 +333,13 @@ def load_mesh(root: Path, rules: Mapping[str, str], presets: Mapping[str, Preset
     folders = domain_folders(root)
     loading = _Loading(SpecCache(presets), parallel)  # presets None: the packaged ones, read only when a domain is not in the cache
     chosen = _folder_of(focus, folders) if focus is not None else []
+    names = {domain_name(folder): folder for folder in folders}
     if chosen:
         loading.load(chosen)
-        if chosen[0].name in loading.domains:
-            _around(loading, loading.domains[chosen[0].name], {folder.name: folder for folder in folders})
+        if domain_name(chosen[0]) in loading.domains:
+            _around(loading, loading.domains[domain_name(chosen[0])], names)
     else:
         loading.load(folders)
-    unread = frozenset(folder.name for folder in folders) - loading.domains.keys() - loading.broken
+    unread = frozenset(names) - loading.domains.keys() - loading.broken
     findings += loading.findings + check_mesh(loading.domains, rules, frozenset(loading.broken), unread)
     return Mesh(root, loading.domains, findings, frozenset(loading.broken), frozenset(loading.summarised))

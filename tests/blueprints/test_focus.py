@@ -94,3 +94,18 @@ def test_only_siblings_that_could_share_a_name_are_read_for_collisions(mesh):
         add_domain(mesh, name, "events")
     assert set(load_mesh(mesh, mesh_levels(), focus=mesh / "marketing").domains) == {"marketing", "sales", "marketing-web"}
     assert set(load_mesh(mesh, mesh_levels(), focus=mesh / "marketing-web").domains) == {"marketing-web", "marketing"}
+
+
+def test_a_domain_folder_linked_inside_the_mesh_under_another_name_is_known_by_its_domains_name(mesh):
+    """`ml` links to `.shelf/ml-features`: the mesh knows it as ml-features, which its blueprint is named, so it finds
+    alone what the whole mesh finds about it (here an input marketing does not grant), and so does its producer."""
+    (mesh / ".shelf").mkdir()
+    (mesh / "ml-features").rename(mesh / ".shelf" / "ml-features")
+    (mesh / "ml").symlink_to(Path(".shelf") / "ml-features", target_is_directory=True)
+    (mesh / "ml" / "domain.yaml").write_text((mesh / "ml" / "domain.yaml").read_text().replace("inputs: [ml-features.churn-features]",
+                                                                                                "inputs: [ml-features.churn-features, marketing.web-events]"))
+    for domain in ("ml", "marketing"):
+        focused, whole = findings_both_ways(mesh, domain)
+        assert focused == whole, domain
+    focused, _ = findings_both_ways(mesh, "ml")
+    assert focused and all("marketing.web-events does not grant domain 'ml-features'" in f for f in focused), focused
