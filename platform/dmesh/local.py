@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .module_command import module_command, runs_module
+
 REPO = Path(__file__).resolve().parents[2]
 # what LocalStack is started with, what the local stack config points at it, and (kept equal by a test)
 # the SERVICES of localstack/docker-compose.yml
@@ -96,7 +98,7 @@ class LocalStack:
     def owns(self, pid: int) -> bool:
         """Whether `pid` runs LocalStack's entry point with this LocalStack's own virtualenv Python."""
         command = _command_line(pid)
-        return len(command) >= 3 and command[0].startswith(str(self.venv)) and command[1:3] == ["-m", ENTRY_MODULE]
+        return bool(command) and command[0].startswith(str(self.venv)) and runs_module(command, ENTRY_MODULE)
 
     def ensure_venv(self, say=print) -> Path:
         python = self.venv / "bin" / "python"
@@ -105,9 +107,9 @@ class LocalStack:
         if python.exists() and stamp.exists() and stamp.read_text() == digest:
             return python
         say(f"creating {self.venv} for LocalStack (once; ~1 min)")
-        subprocess.run([find_python(), "-m", "venv", "--clear", str(self.venv)], check=True)
+        subprocess.run(module_command(find_python(), "venv", "--clear", str(self.venv)), check=True)
         for args in (["install", "--quiet", "--upgrade", "pip"], ["install", "--quiet", "-r", str(self.requirements)]):
-            result = subprocess.run([str(python), "-m", "pip", *args], capture_output=True, text=True)
+            result = subprocess.run(module_command(python, "pip", *args), capture_output=True, text=True)
             if result.returncode != 0:
                 raise LocalStackError(f"installing LocalStack failed:\n{result.stderr[-3000:]}")
         stamp.write_text(digest)
@@ -129,7 +131,7 @@ class LocalStack:
         env = {**os.environ, "GATEWAY_LISTEN": host_port, "SERVICES": SERVICES, "LOCALSTACK_VOLUME_DIR": str(self.state / "volume"),
                "DISABLE_EVENTS": "1", "SKIP_SSL_CERT_DOWNLOAD": "1",
                "KINESIS_PERSISTENCE": "0"}  # every start is a clean emulator
-        pid = _launch("LocalStack", [str(python), "-m", ENTRY_MODULE], self.log_file, self.pid_file, lambda: self.healthy() is not None,
+        pid = _launch("LocalStack", module_command(python, ENTRY_MODULE), self.log_file, self.pid_file, lambda: self.healthy() is not None,
                       START_TIMEOUT_S, self.stop, lambda: f"log tail:\n{self.log_tail()}", env=env, cwd=self.state)
         say(f"LocalStack (host mode, pid {pid}) ready on {self.endpoint}")
         return True
@@ -192,7 +194,7 @@ class MotoServer:
 
         pid = _live_pid(self.pid_file)
         command = _command_line(pid) if pid is not None else []
-        return pid if command[:3] == [sys.executable, "-m", MOTO_ENTRY] else None
+        return pid if command[:1] == [sys.executable] and runs_module(command, MOTO_ENTRY) else None
 
     def start(self, say=print) -> bool:
         if self.healthy():
@@ -206,7 +208,7 @@ class MotoServer:
         host, _, port = self.endpoint.split("://", 1)[-1].partition(":")
         self.state.mkdir(parents=True, exist_ok=True)
         log = self.state / "moto.log"
-        pid = _launch("the moto server", [sys.executable, "-m", MOTO_ENTRY, "-H", host, "-p", port or "5000"], log, self.pid_file,
+        pid = _launch("the moto server", module_command(sys.executable, MOTO_ENTRY, "-H", host, "-p", port or "5000"), log, self.pid_file,
                       self.healthy, MOTO_START_TIMEOUT_S, self.stop, lambda: f"see {log}")
         say(f"moto server (pid {pid}) ready on {self.endpoint} for Glue")
         return True

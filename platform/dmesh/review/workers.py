@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 from blueprints import handoff
 
 from ..forking import forking_available
+from ..module_command import module_command
 
 if TYPE_CHECKING:
     from components.testing.registration import Registration
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
     from .program import Project
 
 WORKER_TIMEOUT_S = 600
-# `python -m` puts the current folder first on the path: the folder `dmesh preview` runs from, or the domain folder a
-# fresh worker runs in, holding its own `components` or `blueprints`, replaced the platform's (the program still
-# imports from its own folder: `run_project` puts it on the path, as Pulumi's language host does)
-SAFE_PATH = ("-P",)
 
 
 class Channel:
@@ -130,7 +127,9 @@ class Zygote(Channel):
     SERVER_ID = "server"
 
     def __init__(self, env: dict[str, str] | None = None, role: str = "programs", fork: bool = True, serves: bool = False) -> None:
-        command = [sys.executable, *SAFE_PATH, "-m", "dmesh.review.zygote", role, "fork" if fork else "inline"]
+        # not the folder `dmesh preview` runs from on its path (`module_command`): its own `components` or `blueprints`
+        # would replace the platform's; the programs still import from their own folders, as Pulumi's language host has them
+        command = module_command(sys.executable, "dmesh.review.zygote", role, "fork" if fork else "inline")
         ours, theirs = socket.socketpair() if serves else (None, None)
         if theirs is not None:
             command.append(str(theirs.fileno()))
@@ -352,7 +351,7 @@ class Workers:
         with self._lock:
             if self.stopping:
                 return None, "", "the review was stopped"
-            proc = subprocess.Popen([sys.executable, *SAFE_PATH, "-m", "dmesh.review.worker", str(folder), stack, str(output)],
+            proc = subprocess.Popen(module_command(sys.executable, "dmesh.review.worker", str(folder), stack, str(output)),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=folder, env=env)
             self._live.add(proc)
         try:
