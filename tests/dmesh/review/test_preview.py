@@ -314,3 +314,15 @@ def test_a_domain_folder_linked_out_of_the_mesh_is_reported_and_its_program_neve
     assert error["file"] == str(mesh / "evil" / "domain.yaml")
     assert error["message"].startswith("folder 'evil' of the mesh root links to ") and "out of the mesh" in error["message"]
     assert {r["domain"] for r in report["resources"]} == {"marketing", "ml-features", "sales"}
+
+
+@pytest.mark.parametrize("domain", ["marketing", "ml-features", "sales"])
+def test_one_domain_reviewed_alone_is_its_part_of_the_whole_mesh_review(example_report, domain):
+    """Around one domain only what its checks read is loaded, and its program gets the specs of the domains it reads:
+    it registers the very resources, and is judged alike, as in the whole mesh's review."""
+    _, whole = example_report
+    code, alone = preview_json(f"domain_stacks/{domain}")
+    assert code == 0 and alone["errors"] == [] and alone["summary"]["domains"] == 1
+    part = sorted((r["urn"], r["type"]) for r in whole["resources"] if r["domain"] == domain)
+    assert part and sorted((r["urn"], r["type"]) for r in alone["resources"]) == part
+    assert alone["violations"] == [v for v in whole["violations"] if v["domain"] == domain]
