@@ -104,10 +104,13 @@ def validate(
 
     mesh, findings = validate_mesh(target, _governance(mesh_levels))
     if against is not None:
+        from blueprints import load_mesh
+
         from .contract_history import HistoryError, breaking_without_major
 
         try:
-            history = breaking_without_major(target.domain or target.root, against, mesh.domains)
+            history = breaking_without_major(target.domain or target.root, against,
+                                             (lambda: mesh.domains) if target.domain is None else lambda: load_mesh(target.root, {}).domains)
         except HistoryError as exc:
             raise _usage_error(str(exc)) from None
         findings = [*findings, *history]

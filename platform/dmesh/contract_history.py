@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,10 @@ def changed_contracts(root: Path, ref: str) -> tuple[Path, list[tuple[Path, str 
     return top, result
 
 
-def breaking_without_major(root: Path, ref: str, domains: Mapping[str, Any]) -> list[Finding]:
+def breaking_without_major(root: Path, ref: str, domains: Callable[[], Mapping[str, Any]]) -> list[Finding]:
+    """`domains()` gives the mesh's domains, which a finding names the readers from: asked for only when a contract
+    breaks, since one domain's validation has read only what lies upstream of it and they are downstream."""
+    domains = cache(domains)
     _, changed = changed_contracts(root, ref)
     findings = []
     for file, old_text in changed:
@@ -73,7 +77,7 @@ def breaking_without_major(root: Path, ref: str, domains: Mapping[str, Any]) -> 
         if old_major is not None and new_major is not None and new_major > old_major:
             continue
         listed = "; ".join(f"{c.path}: {c.message}" for c in breaking[:3]) + (f"; and {len(breaking) - 3} more" if len(breaking) > 3 else "")
-        impacted = readers(domains, str(new.get("id", "")))
+        impacted = readers(domains(), str(new.get("id", "")))
         findings.append(Finding(
             file, current.index.line_of(("version",)), "version",
             f"{len(breaking)} breaking change(s) since {ref} without a major version bump "

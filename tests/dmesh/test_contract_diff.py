@@ -127,6 +127,9 @@ def test_validate_against_a_revision_wants_a_major_bump_for_a_breaking_change(tm
     assert error["field"] == "version" and error["file"].endswith("sales/contracts/orders.odcs.yaml")
     assert error["message"] == ("1 breaking change(s) since HEAD without a major version bump ('1.4.0' -> '1.5.0'): "
                                 f"{P}[status]: property 'status' removed (or renamed); read by ml-features.churn-features")
+    # validating the producer alone names the same readers, though around it only what lies upstream is read
+    result = dmesh("validate", "domain_stacks/sales", "--against", "HEAD", "--format", "json", cwd=repo)
+    assert result.returncode == 1 and json.loads(result.stdout)["errors"] == [error]
     contract.write_text(contract.read_text().replace("version: 1.5.0", "version: 2.0.0"))
     assert dmesh("validate", "domain_stacks", "--against", "HEAD", cwd=repo).returncode == 0
     # a compatible change needs no bump, and an unknown revision is bad input
