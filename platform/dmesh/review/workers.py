@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -133,8 +134,10 @@ class Zygote(Channel):
         ours, theirs = socket.socketpair() if serves else (None, None)
         if theirs is not None:
             command.append(str(theirs.fileno()))
+        # a process group of its own, which every process it forks joins: stopping the review ends them all at once, a
+        # program whose pid the review has not read yet too (it outlived the review, which waited on it, by a minute)
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     bufsize=1, env=env, pass_fds=(theirs.fileno(),) if theirs is not None else ())
+                                     bufsize=1, env=env, pass_fds=(theirs.fileno(),) if theirs is not None else (), process_group=0)
         if theirs is not None:
             theirs.close()  # the process holds it (and the server it forks): their end of the socket closes with them
         self._server_socket = ours
@@ -163,7 +166,10 @@ class Zygote(Channel):
         return self._pids.get(request_id) if request_id not in self._codes else None
 
     def _end(self) -> None:
-        self.proc.kill()
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:  # the group is gone already
+            pass
 
     def stop(self) -> None:
         super().stop()

@@ -152,13 +152,17 @@ def serve(role: str, fork: bool, requests: TextIO, protocol: TextIO, server_fd: 
         if not fork:
             say({"id": request["id"], "code": _inline(handler, request)})
             continue
-        say({"id": request["id"], "pid": forked(request["id"], partial(_program, handler, request, server_fd))})
+        say({"id": request["id"], "pid": forked(request["id"], partial(_program, handler, request, server_fd, requests, protocol))})
 
 
-def _program(handler: Handler, request: dict[str, Any], unserved_fd: int | None) -> int:
-    """A forked child's life as one program: the socket no server was forked on yet is not its to hold."""
+def _program(handler: Handler, request: dict[str, Any], unserved_fd: int | None, requests: TextIO, protocol: TextIO) -> int:
+    """A forked child's life as one program: the socket no server was forked on yet is not its to hold, nor are the
+    pipes its parent talks to the review on (a program holding the answers' pipe kept the review waiting for an end
+    of it after its parent had died)."""
     if unserved_fd is not None:
         os.close(unserved_fd)
+    requests.close()
+    protocol.close()
     _to_log(request["output"])
     return handler(request)
 

@@ -179,3 +179,43 @@ def test_a_program_handed_its_project_runs_it_as_handed_without_reading_the_proj
         zygote.stop()
     assert code == 0, (tmp_path / "result.json.log").read_text()
     assert probe.read_text() == "as handed"
+
+
+@pytest.fixture
+def sleeping_program(tmp_path) -> dict:
+    project = tmp_path / "sleeper"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: sleeper\nruntime: python\n")
+    (project / "__main__.py").write_text("import time\ntime.sleep(60)\n")
+    return {"folder": str(project), "stack": "dev", "output": str(tmp_path / "sleeper.json"), "id": "sleeper"}
+
+
+def _running(zygote: Zygote, request: dict):
+    done = zygote._send(request)
+    deadline = time.monotonic() + 60
+    while request["id"] not in zygote._pids and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return done, zygote._pids[request["id"]]
+
+
+def test_a_program_running_when_its_forking_worker_dies_does_not_keep_the_review_waiting(sleeping_program):
+    """The program holds none of the pipes its parent answered on, so their end reaches the review at once."""
+    zygote = Zygote(dict(os.environ))
+    done, program = _running(zygote, sleeping_program)
+    try:
+        os.kill(zygote.pid, 9)  # the worker alone, its program still sleeping
+        assert done.wait(20) and sleeping_program["id"] not in zygote._codes  # ended by the channel's end, not the program's
+        assert not _gone(program, within=0.5)
+    finally:
+        os.kill(program, 9)
+        zygote.stop()
+
+
+def test_stopping_the_forking_worker_ends_a_program_whose_pid_the_review_has_not_read(sleeping_program):
+    """A stop between a fork and the message naming the child: the worker's process group ends with it."""
+    zygote = Zygote(dict(os.environ))
+    _, program = _running(zygote, sleeping_program)
+    with zygote._lock:
+        del zygote._pids[sleeping_program["id"]]  # as if its pid were still on its way
+    zygote.stop()
+    assert _gone(program, within=10)
