@@ -228,8 +228,10 @@ def test_stopping_a_review_leaves_no_worker_running(mesh, signal_name):
     import time
 
     (mesh / "sales" / "__main__.py").write_text("import time\ntime.sleep(60)\n")  # a slow program: the review is surely running
+    # a terminal's Ctrl-C reaches a process whose SIGINT is at its default; a suite started as a background job of a
+    # non-interactive shell (`(bash -c 'make test' &)`) hands every process it starts SIGINT ignored, which no signal ends
     review = subprocess.Popen([sys.executable, "-m", "dmesh", "preview", str(mesh), "--jobs", "2"], cwd=REPO, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signals.signal(signals.SIGINT, signals.SIG_DFL))
     deadline = time.time() + 60
     while not _workers_of(mesh) and time.time() < deadline:
         time.sleep(0.1)
