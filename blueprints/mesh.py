@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import naming
 from .errors import BlueprintError, Finding, PresetError
 from .parallel_load import load_in_parallel
-from .paths import resolved
+from .paths import leads_out, resolved
 from .spec_cache import SpecCache
 from .spec import DomainSpec, ProductRef
 from .vocabulary import DOMAIN_FILE, PERSONAL_DATA, PROJECT_FILE
@@ -44,10 +44,7 @@ class Mesh:
 def linked_out(folder: Path, root: Path) -> Path | None:
     """Where a folder of the mesh root that is a link leads, when that is out of the (resolved) root: a domain there
     is someone else's files, a CI runner's for one, which validation would read and quote and the review run."""
-    if not folder.is_symlink():
-        return None
-    target = resolved(folder)
-    return None if target.is_relative_to(root) else target
+    return leads_out(folder, root) if folder.is_symlink() else None
 
 
 def domain_name(folder: Path) -> str:

@@ -46,6 +46,14 @@ def _resolved(path: Path) -> Path:
         raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from None
 
 
+def leads_out(path: Path, folder: Path) -> Path | None:
+    """Where `path` really is when that is out of `folder` (resolved), else None. Git keeps links, so a pull request
+    can point a blueprint, a project file or a domain folder at a file of the machine running the review (a CI
+    runner's credentials, another checkout): what leads out is refused, never read."""
+    target = resolved(path)
+    return None if target.is_relative_to(folder) else target
+
+
 def resolved(path: Path) -> Path:
     """`path.resolve()` that never raises: a link that loops stays as it is below its resolved parent.
 

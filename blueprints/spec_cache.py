@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
-from .limits import MAX_BYTES
+from .limits import MAX_BYTES, refusal
 from .spec import DomainSpec
 from .vocabulary import DOMAIN_FILE
 
@@ -91,9 +91,9 @@ def _sha(path: Path) -> str | None:
     """The file's digest; None for what validation would refuse unread (not a regular file, larger than MAX_BYTES),
     which is then never served from the cache: a pipe would block here, and a link to a huge file fill the memory."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        if refusal(path.stat()) is not None:
             return None
-        with path.open("rb") as handle:
+        with path.open("rb") as handle:  # at most one byte more than a readable file: it may have grown since
             content = handle.read(MAX_BYTES + 1)
     except OSError:
         return None

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.resolver import implicit_resolvers
 
 from .errors import BlueprintError, Finding
-from .limits import MAX_BYTES
+from .limits import refusal
 
 PathPart = str | int
 # YAML is untrusted: a few kilobytes of nested aliases can stand for billions of values ("billion laughs"),
@@ -294,11 +293,9 @@ def _round_trip(text: str, file: Path) -> SourceDocument:
 def read_yaml(file: Path) -> SourceDocument:
     """Read and parse a YAML file; unreadable files are findings, not exceptions."""
     try:
-        info = file.stat()
-        if not stat.S_ISREG(info.st_mode):  # a device or a pipe reads forever (/dev/zero) or blocks: never read it
-            raise BlueprintError([Finding(file, 0, "", "cannot read file: it is not a regular file", "a blueprint or contract is a text file in the repository")])
-        if info.st_size > MAX_BYTES:
-            raise BlueprintError([Finding(file, 0, "", f"the file is larger than {MAX_BYTES // 1024} KiB", "a blueprint or contract is far smaller")])
+        refused = refusal(file.stat())
+        if refused is not None:
+            raise BlueprintError([Finding(file, 0, "", *refused)])
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BlueprintError([Finding(file, 0, "", "file not found", "create it or fix the path")]) from None

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from blueprints.errors import BlueprintError
-from blueprints.paths import resolved
+from blueprints.paths import leads_out, resolved
 from blueprints.vocabulary import PROJECT_FILE
 from blueprints.yaml_source import read_yaml
 
@@ -58,8 +58,8 @@ def _read(file: Path, model: type[_Model], reference: str) -> _Model:
     """Read with the blueprints' reader, bounded in size, depth and alias expansion: a domain team writes these files
     too, and the config they hold is serialized for every program (an alias bomb there once hung the review). A file
     that links out of its project folder is refused, not read: its content would reach programs and messages."""
-    target = resolved(file)
-    if not target.is_relative_to(resolved(file.parent)):
+    target = leads_out(file, resolved(file.parent))
+    if target is not None:
         raise ProjectError(f"{file}: must live inside the project folder; it links to {target} (commit the file itself)")
     try:
         data = read_yaml(file).data

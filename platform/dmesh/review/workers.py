@@ -135,7 +135,7 @@ class Zygote(Channel):
         if theirs is not None:
             command.append(str(theirs.fileno()))
         # a process group of its own, which every process it forks joins: stopping the review ends them all at once, a
-        # program whose pid the review has not read yet too (it outlived the review, which waited on it, by a minute)
+        # program whose pid the review has not read yet too (it lived on, and the review waited for it to end)
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                      bufsize=1, env=env, pass_fds=(theirs.fileno(),) if theirs is not None else (), process_group=0)
         if theirs is not None:
